@@ -1,0 +1,120 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+
+const port = z.coerce
+  .number({ error: 'expected an integer from 0 to 65535' })
+  .int('expected an integer from 0 to 65535')
+  .min(0, 'expected an integer from 0 to 65535')
+  .max(65535, 'expected an integer from 0 to 65535');
+
+const postgresUrl = z
+  .string()
+  .regex(/^postgres(ql)?:\/\/.+/, 'expected a postgres:// or postgresql:// URL')
+  .optional();
+
+const originList = z
+  .string()
+  .transform((s) =>
+    s
+      .split(',')
+      .map((o) => o.trim())
+      .filter(Boolean),
+  )
+  .pipe(z.array(z.url({ error: 'expected a comma-separated list of origins such as https://hub.example' })));
+
+/**
+ * Every environment variable the hub reads: its schema, default and a one-line description.
+ * The README's configuration table lists exactly these (a test checks).
+ */
+export const configSchema = z.object({
+  PORT: port.default(8080).describe('TCP port the hub listens on (0 picks a free one)'),
+  HOST: z.string().min(1, 'expected a host name or address').default('0.0.0.0').describe('Address the hub binds to'),
+  DATABASE_URL: postgresUrl.describe(
+    'PostgreSQL server URL used to migrate (an owner role); unset = embedded PGlite in TANSIQ_DATA_DIR',
+  ),
+  DATABASE_APP_URL: postgresUrl.describe(
+    'URL the application connects with (a non-owner, non-superuser role); default: DATABASE_URL with the user TANSIQ_DB_APP_ROLE',
+  ),
+  TANSIQ_DB_APP_ROLE: z
+    .string()
+    .regex(/^[a-z_][a-z0-9_]{0,62}$/, 'expected a lower-case SQL identifier such as tansiq_app')
+    .default('tansiq_app')
+    .describe('Role the application runs as on a PostgreSQL server; created and granted at migration'),
+  TANSIQ_DB_APP_PASSWORD: z
+    .string()
+    .optional()
+    .describe('Password set on TANSIQ_DB_APP_ROLE and used in the derived DATABASE_APP_URL'),
+  TANSIQ_DB_POOL_MAX: z.coerce
+    .number({ error: 'expected an integer from 1 to 200' })
+    .int('expected an integer from 1 to 200')
+    .min(1, 'expected an integer from 1 to 200')
+    .max(200, 'expected an integer from 1 to 200')
+    .default(10)
+    .describe('Largest number of PostgreSQL server connections per hub process'),
+  TANSIQ_DATA_DIR: z
+    .string()
+    .min(1, 'expected a directory path')
+    .default('./data')
+    .describe('Directory of the embedded PGlite database (used when DATABASE_URL is unset)'),
+  TANSIQ_DEMO_DATA: z
+    .enum(['auto', 'on', 'off'], { error: 'expected auto, on or off' })
+    .default('auto')
+    .describe('Load demo users into a new database: auto = only on embedded PGlite'),
+  TANSIQ_TILE_URL: z
+    .string()
+    .regex(/^https?:\/\/.+\{z\}.+/, 'expected an http(s) URL template containing {z}, {x} and {y}')
+    .optional()
+    .describe('Tile server URL template for a centre that hosts its own tiles; unset = bundled offline basemap'),
+  TANSIQ_ALLOWED_ORIGINS: originList
+    .default([])
+    .describe('Extra browser origins allowed to open sockets (comma-separated); the hub’s own origin always is'),
+  TANSIQ_CONSOLE_DIR: z
+    .string()
+    .min(1, 'expected a directory path')
+    .default(path.join(repoRoot, 'console/dist'))
+    .describe('Directory of the built console the hub serves'),
+  TANSIQ_SHUTDOWN_GRACE_MS: z.coerce
+    .number({ error: 'expected milliseconds from 100 to 9000' })
+    .int('expected milliseconds from 100 to 9000')
+    .min(100, 'expected milliseconds from 100 to 9000')
+    .max(9000, 'expected milliseconds from 100 to 9000')
+    .default(8000)
+    .describe('How long a shutdown waits for open work before it closes connections'),
+  LOG_LEVEL: z
+    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
+      error: 'expected fatal, error, warn, info, debug, trace or silent',
+    })
+    .default('info')
+    .describe('pino log level'),
+});
+
+export type Config = z.infer<typeof configSchema>;
+
+// Their values may carry credentials, so an error never repeats them.
+const secretVariables = new Set(['DATABASE_URL', 'DATABASE_APP_URL', 'TANSIQ_DB_APP_PASSWORD']);
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Reads and validates the environment once; throws a ConfigError whose message names the first bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const input = Object.fromEntries(
+    Object.keys(configSchema.shape).map((key) => [key, env[key] === '' ? undefined : env[key]]),
+  );
+  const parsed = configSchema.safeParse(input);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0]!;
+  const name = String(issue.path[0] ?? 'environment');
+  const got = env[name];
+  const shown = got === undefined || secretVariables.has(name) ? '' : ` (got ${JSON.stringify(got)})`;
+  throw new ConfigError(`invalid configuration: ${name} ${issue.message}${shown}`);
+}
+
+/** A config for tests and tools: the defaults plus overrides, validated the same way. */
+export function testConfig(overrides: Partial<Record<keyof Config, string>> = {}): Config {
+  return loadConfig({ LOG_LEVEL: 'silent', ...overrides });
+}

@@ -1,0 +1,37 @@
+import { PGlite } from '@electric-sql/pglite';
+import { drizzle } from 'drizzle-orm/pglite';
+import { migrate } from 'drizzle-orm/pglite/migrator';
+import * as schema from './schema.ts';
+import { migrationsFolder } from './migrations.ts';
+import type { Database } from './database.ts';
+
+export interface PgliteOptions {
+  /** A directory for a durable database, or undefined for one in memory. */
+  dataDir?: string;
+  /** Start from a dump made by `PGlite.dumpDataDir()` (tests clone a migrated template this way). */
+  loadDataDir?: Blob | File;
+}
+
+/**
+ * The embedded database. Note: PGlite 0.5 in Node does not fsync, so a power cut can lose the last
+ * commits; the PostgreSQL server mode is the durable one.
+ */
+export async function openPglite(options: PgliteOptions = {}): Promise<Database> {
+  const client = new PGlite({
+    ...(options.dataDir ? { dataDir: options.dataDir } : {}),
+    ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
+  });
+  await client.waitReady;
+  const db = drizzle({ client, schema });
+  await migrate(db, { migrationsFolder });
+  return {
+    kind: 'pglite',
+    db,
+    async ping() {
+      await client.query('select 1');
+    },
+    async close() {
+      if (!client.closed) await client.close();
+    },
+  };
+}

@@ -1,0 +1,118 @@
+import pg from 'pg';
+import { drizzle } from 'drizzle-orm/node-postgres';
+import { migrate } from 'drizzle-orm/node-postgres/migrator';
+import * as schema from './schema.ts';
+import { appGrants, migrationsFolder } from './migrations.ts';
+import type { Database } from './database.ts';
+import type { Logger } from '../logger.ts';
+
+export interface PostgresOptions {
+  /** Owner connection: runs migrations and creates/grants the application role. */
+  ownerUrl: string;
+  /** Application connection; default: ownerUrl with the user `appRole` (and `appPassword`). */
+  appUrl?: string;
+  appRole: string;
+  appPassword?: string;
+  poolMax: number;
+  logger: Logger;
+}
+
+// Any constant: serialises migrations when several hub processes start together.
+const MIGRATION_LOCK_KEY = 7_431_202_611;
+
+export class DatabaseSetupError extends Error {
+  override name = 'DatabaseSetupError';
+}
+
+function quoteIdent(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`;
+}
+
+export function deriveAppUrl(ownerUrl: string, role: string, password?: string): string {
+  const url = new URL(ownerUrl);
+  url.username = encodeURIComponent(role);
+  url.password = password ? encodeURIComponent(password) : '';
+  return url.toString();
+}
+
+/** Migrates as the owner, makes sure the application role exists with exactly its grants. */
+export async function migratePostgres(options: PostgresOptions): Promise<string> {
+  const appUrl = options.appUrl ?? deriveAppUrl(options.ownerUrl, options.appRole, options.appPassword);
+  const appRole = decodeURIComponent(new URL(appUrl).username);
+  const owner = new pg.Client({ connectionString: options.ownerUrl });
+  await owner.connect();
+  try {
+    await owner.query('select pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
+    const { rows } = await owner.query<{ user: string }>('select current_user as user');
+    if (rows[0]?.user === appRole) {
+      throw new DatabaseSetupError(
+        `the application role "${appRole}" must not be the migration (owner) role of DATABASE_URL`,
+      );
+    }
+    await migrate(drizzle({ client: owner, schema }), { migrationsFolder });
+    await ensureAppRole(owner, appRole, options.appPassword);
+    await owner.query('select pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]);
+  } finally {
+    await owner.end();
+  }
+  return appUrl;
+}
+
+async function ensureAppRole(owner: pg.Client, role: string, password?: string): Promise<void> {
+  const ident = quoteIdent(role);
+  const { rowCount } = await owner.query('select 1 from pg_roles where rolname = $1', [role]);
+  if (!rowCount) await owner.query(`create role ${ident} login`);
+  // Whatever it was before, the application role gets no power beyond its grants.
+  const passwordClause = password ? ` password ${owner.escapeLiteral(password)}` : '';
+  await owner.query(
+    `alter role ${ident} login nosuperuser nocreatedb nocreaterole nobypassrls noreplication${passwordClause}`,
+  );
+  const { rows } = await owner.query<{ db: string }>('select current_database() as db');
+  await owner.query(`grant connect on database ${quoteIdent(rows[0]!.db)} to ${ident}`);
+  await owner.query(`grant usage on schema public to ${ident}`);
+  await owner.query(`revoke all on all tables in schema public from ${ident}`);
+  for (const [table, privileges] of Object.entries(appGrants)) {
+    await owner.query(`grant ${privileges.join(', ')} on ${quoteIdent(table)} to ${ident}`);
+  }
+}
+
+/** Refuses to run as a role that could step around the database's own rules. */
+async function assertUnprivileged(pool: pg.Pool): Promise<void> {
+  const { rows } = await pool.query<{ rolname: string; rolsuper: boolean; rolbypassrls: boolean; owned: number }>(
+    `select r.rolname, r.rolsuper, r.rolbypassrls,
+            (select count(*)::int from pg_tables t where t.schemaname = 'public' and t.tableowner = r.rolname) as owned
+       from pg_roles r where r.rolname = current_user`,
+  );
+  const me = rows[0];
+  if (!me || me.rolsuper || me.rolbypassrls || me.owned > 0) {
+    throw new DatabaseSetupError(
+      `the application role "${me?.rolname ?? '?'}" must not be a superuser, bypass row-level security or own tables`,
+    );
+  }
+}
+
+/** A PostgreSQL server: migrate as the owner, then run as the unprivileged application role. */
+export async function openPostgres(options: PostgresOptions): Promise<Database> {
+  const appUrl = await migratePostgres(options);
+  const pool = new pg.Pool({ connectionString: appUrl, max: options.poolMax, connectionTimeoutMillis: 5000 });
+  pool.on('error', (err) => options.logger.error({ err }, 'idle PostgreSQL connection failed'));
+  let closed = false;
+  try {
+    await assertUnprivileged(pool);
+  } catch (err) {
+    await pool.end();
+    throw err;
+  }
+  return {
+    kind: 'postgres',
+    db: drizzle({ client: pool, schema }),
+    async ping() {
+      await pool.query('select 1');
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      await pool.end();
+    },
+  };
+}

@@ -1,0 +1,40 @@
+import { randomBytes } from 'node:crypto';
+import { count } from 'drizzle-orm';
+import type { Role } from '@tansiq/shared';
+import type { AppDb } from '../db/database.ts';
+import { users } from '../users/users.table.ts';
+import { hashPassword } from '../users/passwords.ts';
+
+export interface DemoAccount {
+  username: string;
+  displayName: string;
+  role: Role;
+  centre: string | null;
+  password: string;
+}
+
+const demoUsers: Omit<DemoAccount, 'password'>[] = [
+  { username: 'officer.east', displayName: 'ضابط مناوب — الشرق', role: 'officer', centre: 'EAST' },
+  { username: 'officer.west', displayName: 'ضابط مناوب — الغرب', role: 'officer', centre: 'WEST' },
+  { username: 'officer.south', displayName: 'ضابط مناوب — الجنوب', role: 'officer', centre: 'SOUTH' },
+  { username: 'supervisor.east', displayName: 'مشرف المناوبة — الشرق', role: 'supervisor', centre: 'EAST' },
+  { username: 'analyst', displayName: 'محلل — مركز الدراسات', role: 'analyst', centre: 'STUDIES' },
+  { username: 'coordinator', displayName: 'منسق الفريق الفني المشترك', role: 'coordinator', centre: null },
+  { username: 'board', displayName: 'شاشة غرفة الاجتماعات', role: 'board', centre: null },
+  { username: 'admin', displayName: 'مدير النظام', role: 'admin', centre: null },
+];
+
+/**
+ * Loads demo accounts into a database that has no users yet, each with a fresh random password.
+ * Returns the accounts made (with their passwords, to be shown once), or [] when there were users.
+ */
+export async function loadDemoData(db: AppDb): Promise<DemoAccount[]> {
+  const [row] = await db.select({ n: count() }).from(users);
+  if ((row?.n ?? 0) > 0) return [];
+  const accounts = demoUsers.map((u) => ({ ...u, password: randomBytes(9).toString('base64url') }));
+  const rows = await Promise.all(
+    accounts.map(async ({ password, ...u }) => ({ ...u, passwordHash: await hashPassword(password) })),
+  );
+  await db.insert(users).values(rows);
+  return accounts;
+}

@@ -1,0 +1,33 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import express, { Router } from 'express';
+import type { Logger } from '../logger.ts';
+
+/** Serves the built console; any other GET outside the API falls back to index.html (client-side routes). */
+export function consoleRoutes(consoleDir: string, logger: Logger): Router {
+  const router = Router();
+  const indexFile = path.join(consoleDir, 'index.html');
+  if (!fs.existsSync(indexFile)) {
+    logger.warn({ consoleDir }, 'console is not built (pnpm build); serving the API only');
+  }
+  router.use(
+    express.static(consoleDir, {
+      index: false,
+      // Vite names assets by content hash, so they never change under the same URL.
+      setHeaders(res, filePath) {
+        if (filePath.includes(`${path.sep}assets${path.sep}`)) {
+          res.setHeader('Cache-Control', 'public, max-age=31536000, immutable');
+        }
+      },
+    }),
+  );
+  router.get('/{*path}', (_req, res) => {
+    if (!fs.existsSync(indexFile)) {
+      res.status(503).type('text/plain').send('The console is not built: run "pnpm build".\nلم تُبنَ الواجهة بعد.');
+      return;
+    }
+    res.setHeader('Cache-Control', 'no-cache');
+    res.sendFile(indexFile);
+  });
+  return router;
+}

@@ -1,0 +1,96 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import express from 'express';
+import helmet from 'helmet';
+import { pinoHttp } from 'pino-http';
+import type { Config } from './config/config.ts';
+import type { Database } from './db/database.ts';
+import type { Logger } from './logger.ts';
+import { createMetrics } from './metrics/metrics.ts';
+import { apiNotFound, errorHandler } from './http/error-handler.ts';
+import { consoleRoutes } from './http/console.ts';
+import { systemRoutes } from './system/system.routes.ts';
+import { createSocketServer, type HubIo } from './realtime/socket-server.ts';
+
+export interface HubDeps {
+  config: Config;
+  database: Database;
+  logger: Logger;
+}
+
+export interface Hub {
+  app: express.Express;
+  io: HubIo;
+  server: http.Server;
+  /** Starts listening; resolves with the bound address (port 0 picks a free one). */
+  listen(port?: number, host?: string): Promise<AddressInfo>;
+  /** Stops accepting, closes every socket and the HTTP server. Does not close the database. */
+  close(graceMs?: number): Promise<void>;
+}
+
+/** REST body limit: alerts and briefs are small; attachments have their own route and limit. */
+const JSON_LIMIT = '256kb';
+
+function contentSecurityPolicy(config: Config) {
+  const tileOrigin = config.TANSIQ_TILE_URL ? new URL(config.TANSIQ_TILE_URL.replace(/\{[a-z]\}/g, '0')).origin : null;
+  return {
+    useDefaults: true,
+    directives: {
+      'img-src': ["'self'", 'data:', 'blob:', ...(tileOrigin ? [tileOrigin] : [])],
+      'style-src': ["'self'", "'unsafe-inline'"],
+      'connect-src': ["'self'"],
+      // The hub often runs on plain HTTP inside a centre's network: do not force https.
+      'upgrade-insecure-requests': null,
+    },
+  };
+}
+
+/** Assembles the whole hub from explicit dependencies; nothing global, so tests can run many. */
+export function createHub({ config, database, logger }: HubDeps): Hub {
+  const metrics = createMetrics();
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', false);
+  app.use(helmet({ contentSecurityPolicy: contentSecurityPolicy(config), strictTransportSecurity: false }));
+  app.use(metrics.httpMiddleware);
+  app.use(
+    pinoHttp({
+      logger: logger.child({ domain: 'http' }),
+      autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' || req.url === '/metrics' },
+    }),
+  );
+  app.use(express.json({ limit: JSON_LIMIT }));
+
+  app.use(systemRoutes({ config, database, metrics, logger }));
+  app.use('/api', apiNotFound);
+  app.use(consoleRoutes(config.TANSIQ_CONSOLE_DIR, logger));
+  app.use(errorHandler(logger));
+
+  const server = http.createServer(app);
+  const io = createSocketServer(server, config, logger.child({ domain: 'realtime' }));
+  metrics.observeSockets(() => io.of('/').sockets.size);
+
+  return {
+    app,
+    io,
+    server,
+    listen(port = config.PORT, host = config.HOST) {
+      return new Promise((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(port, host, () => {
+          server.off('error', reject);
+          resolve(server.address() as AddressInfo);
+        });
+      });
+    },
+    async close(graceMs = config.TANSIQ_SHUTDOWN_GRACE_MS) {
+      // io.close() disconnects every socket and closes the HTTP server it is attached to; requests
+      // still running after the grace period are cut.
+      const cut = setTimeout(() => server.closeAllConnections(), graceMs);
+      await new Promise<void>((resolve) => {
+        io.close(() => resolve());
+      });
+      clearTimeout(cut);
+    },
+  };
+}

@@ -1,0 +1,52 @@
+import { Router } from 'express';
+import type { ClientConfig, Readiness } from '@tansiq/shared';
+import type { Config } from '../config/config.ts';
+import type { Database } from '../db/database.ts';
+import type { HubMetrics } from '../metrics/metrics.ts';
+import type { Logger } from '../logger.ts';
+import { hubVersion } from '../version.ts';
+
+const READY_TIMEOUT_MS = 2000;
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+/** Probes for the load balancer and the scraper, and the console's public settings. */
+export function systemRoutes(deps: { config: Config; database: Database; metrics: HubMetrics; logger: Logger }) {
+  const router = Router();
+
+  router.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+
+  router.get('/readyz', async (_req, res) => {
+    const body: Readiness = { status: 'ready', database: deps.database.kind };
+    try {
+      await withTimeout(deps.database.ping(), READY_TIMEOUT_MS);
+      res.json(body);
+    } catch (err) {
+      deps.logger.warn({ err }, 'database not answering');
+      res.status(503).json({ ...body, status: 'not_ready' } satisfies Readiness);
+    }
+  });
+
+  router.get('/metrics', async (_req, res) => {
+    res.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics());
+  });
+
+  router.get('/api/v1/config', (_req, res) => {
+    const body: ClientConfig = {
+      version: hubVersion,
+      tileUrl: deps.config.TANSIQ_TILE_URL ?? null,
+      defaultLocale: 'ar',
+    };
+    res.json(body);
+  });
+
+  return router;
+}

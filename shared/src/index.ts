@@ -1,0 +1,4 @@
+export * from './errors.ts';
+export * from './domain.ts';
+export * from './system.ts';
+export * from './socket.ts';

@@ -1,0 +1,21 @@
+import { z } from 'zod';
+import { centreSchema } from './domain.ts';
+
+/** `GET /api/v1/config`: what the console needs to know before login. */
+export const clientConfigSchema = z.object({
+  version: z.string(),
+  /** A tile URL template (`https://tiles.example/{z}/{x}/{y}.png`) or null for the bundled offline basemap. */
+  tileUrl: z.string().nullable(),
+  defaultLocale: z.enum(['ar', 'en']),
+});
+export type ClientConfig = z.infer<typeof clientConfigSchema>;
+
+/** `GET /readyz` */
+export const readinessSchema = z.object({
+  status: z.enum(['ready', 'not_ready']),
+  database: z.enum(['pglite', 'postgres']),
+});
+export type Readiness = z.infer<typeof readinessSchema>;
+
+export const centresListSchema = z.object({ centres: z.array(centreSchema) });
+export type CentresList = z.infer<typeof centresListSchema>;
