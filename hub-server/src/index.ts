@@ -3,7 +3,9 @@ export { loadConfig, testConfig, configSchema, ConfigError, type Config } from '
 export { createLogger, type Logger } from './logger.ts';
 export type { Database, AppDb } from './db/database.ts';
 export { openDatabase } from './db/open.ts';
-export { openPglite } from './db/pglite.ts';
+export { openPglite, type EmbeddedDatabase } from './db/pglite.ts';
 export { openPostgres, migratePostgres } from './db/postgres.ts';
 export * as schema from './db/schema.ts';
-export { loadDemoData } from './demo/demo.ts';
+export { loadDemoData, type DemoAccount } from './demo/demo.ts';
+export { hashPassword, verifyPassword } from './users/passwords.ts';
+export { deriveAppUrl, DatabaseSetupError } from './db/postgres.ts';

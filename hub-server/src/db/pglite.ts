@@ -16,7 +16,13 @@ export interface PgliteOptions {
  * The embedded database. Note: PGlite 0.5 in Node does not fsync, so a power cut can lose the last
  * commits; the PostgreSQL server mode is the durable one.
  */
-export async function openPglite(options: PgliteOptions = {}): Promise<Database> {
+export interface EmbeddedDatabase extends Database {
+  readonly kind: 'pglite';
+  /** A compressed copy of the whole database, for `loadDataDir`. */
+  dumpDataDir(): Promise<Blob>;
+}
+
+export async function openPglite(options: PgliteOptions = {}): Promise<EmbeddedDatabase> {
   const client = new PGlite({
     ...(options.dataDir ? { dataDir: options.dataDir } : {}),
     ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
@@ -32,6 +38,9 @@ export async function openPglite(options: PgliteOptions = {}): Promise<Database>
     },
     async close() {
       if (!client.closed) await client.close();
+    },
+    dumpDataDir() {
+      return client.dumpDataDir('gzip');
     },
   };
 }

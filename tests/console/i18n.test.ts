@@ -1,0 +1,46 @@
+import { describe, expect, test } from 'vitest';
+import { messages, directionOf, isLocale } from '../../console/src/i18n/index.ts';
+
+type Tree = { [key: string]: string | Tree };
+
+function leaves(tree: Tree, prefix = ''): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const [key, value] of Object.entries(tree)) {
+    const path = prefix ? `${prefix}.${key}` : key;
+    if (typeof value === 'string') out.set(path, value);
+    else for (const [k, v] of leaves(value, path)) out.set(k, v);
+  }
+  return out;
+}
+
+describe('console messages', () => {
+  const ar = leaves(messages.ar);
+  const en = leaves(messages.en);
+
+  test('Arabic and English have exactly the same keys', () => {
+    expect([...en.keys()].sort()).toEqual([...ar.keys()].sort());
+  });
+
+  test('no message is empty, and every Arabic message contains Arabic script unless it is a proper name', () => {
+    const latinOnlyAllowed = new Set(['locale.switchTo']);
+    for (const [key, value] of ar) {
+      expect(value.trim(), key).not.toBe('');
+      if (!latinOnlyAllowed.has(key)) expect(value, key).toMatch(/[\u0600-\u06FF]/);
+    }
+    for (const [key, value] of en) expect(value.trim(), key).not.toBe('');
+  });
+
+  test('placeholders match between the languages', () => {
+    for (const [key, value] of ar) {
+      const names = (s: string) => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
+      expect(names(en.get(key)!), key).toEqual(names(value));
+    }
+  });
+
+  test('Arabic is right-to-left, English left-to-right; unknown locales are refused', () => {
+    expect(directionOf('ar')).toBe('rtl');
+    expect(directionOf('en')).toBe('ltr');
+    expect(isLocale('fr')).toBe(false);
+    expect(isLocale('ar')).toBe(true);
+  });
+});

@@ -1,0 +1,48 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { chromium, type Browser, type BrowserContext } from 'playwright-core';
+import { repoRoot } from './paths.ts';
+
+export const screenshotDir = path.join(repoRoot, 'tests/e2e/screenshots');
+
+/** Debian's Chromium, headless, with every background service that would reach the network off. */
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    headless: true,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
+  });
+}
+
+/**
+ * Lets requests to 127.0.0.1 through and aborts everything else, recording it: a test asserts the
+ * list stays empty, so the console never reaches off the machine.
+ */
+export async function recordForeignRequests(context: BrowserContext): Promise<string[]> {
+  const foreign: string[] = [];
+  await context.route('**/*', async (route) => {
+    const url = new URL(route.request().url());
+    if (url.protocol === 'data:' || url.protocol === 'blob:' || url.hostname === '127.0.0.1') {
+      await route.continue();
+    } else {
+      foreign.push(url.href);
+      await route.abort();
+    }
+  });
+  context.on('weberror', () => undefined);
+  return foreign;
+}
+
+export async function screenshotPath(name: string): Promise<string> {
+  await fs.mkdir(screenshotDir, { recursive: true });
+  return path.join(screenshotDir, `${name}.png`);
+}

@@ -1,0 +1,31 @@
+import type { AddressInfo } from 'node:net';
+import { createHub, createLogger, testConfig, type Config, type Database, type Hub } from '@tansiq/hub-server';
+import { openTestPglite } from './db.ts';
+
+export interface TestHub {
+  hub: Hub;
+  database: Database;
+  url: string;
+  address: AddressInfo;
+  close(): Promise<void>;
+}
+
+/** A real hub on a random port of 127.0.0.1, on a cloned PGlite unless a database is given. */
+export async function startTestHub(
+  options: { database?: Database; config?: Partial<Record<keyof Config, string>> } = {},
+): Promise<TestHub> {
+  const database = options.database ?? (await openTestPglite());
+  const config = testConfig({ HOST: '127.0.0.1', PORT: '0', ...options.config });
+  const hub = createHub({ config, database, logger: createLogger('silent') });
+  const address = await hub.listen(0, '127.0.0.1');
+  return {
+    hub,
+    database,
+    address,
+    url: `http://127.0.0.1:${address.port}`,
+    async close() {
+      await hub.close(500);
+      await database.close();
+    },
+  };
+}

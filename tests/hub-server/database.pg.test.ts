@@ -1,0 +1,107 @@
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import pg from 'pg';
+import { sql } from 'drizzle-orm';
+import {
+  createLogger,
+  DatabaseSetupError,
+  deriveAppUrl,
+  openPostgres,
+  schema,
+  type Database,
+} from '@tansiq/hub-server';
+import { createServerDatabase, queryError, type ServerDatabase } from '../helpers/db.ts';
+import { startTestHub } from '../helpers/hub.ts';
+
+const logger = createLogger('silent');
+
+describe('database on the PostgreSQL server', () => {
+  let server: ServerDatabase;
+  let database: Database;
+  const open = () => openPostgres({ ownerUrl: server.ownerUrl, appRole: server.appRole, poolMax: 4, logger });
+
+  beforeAll(async () => {
+    server = await createServerDatabase();
+    database = await open();
+  });
+  afterAll(async () => {
+    await database?.close();
+    await server?.drop();
+  });
+
+  test('migrations apply and seed the centres; the hub reads them as the application role', async () => {
+    const centres = await database.db.select().from(schema.centres);
+    expect(centres.map((c) => c.code).sort()).toEqual(['EAST', 'SOUTH', 'STUDIES', 'WEST']);
+    const { rows } = await database.db.execute<{ me: string }>(sql`select current_user as me`);
+    expect(rows[0]?.me).toBe(server.appRole);
+  });
+
+  test('the application role is not a superuser, cannot bypass RLS and owns no table', async () => {
+    const owner = new pg.Client({ connectionString: server.ownerUrl });
+    await owner.connect();
+    try {
+      const { rows: role } = await owner.query(
+        'select rolsuper, rolbypassrls, rolcreaterole, rolcreatedb from pg_roles where rolname = $1',
+        [server.appRole],
+      );
+      expect(role).toEqual([{ rolsuper: false, rolbypassrls: false, rolcreaterole: false, rolcreatedb: false }]);
+      const { rows: tables } = await owner.query<{ tablename: string; tableowner: string }>(
+        "select tablename, tableowner from pg_tables where schemaname = 'public'",
+      );
+      expect(tables.map((t) => t.tablename).sort()).toEqual(['centres', 'users']);
+      expect(tables.filter((t) => t.tableowner === server.appRole)).toEqual([]);
+    } finally {
+      await owner.end();
+    }
+  });
+
+  test.each([
+    ['create a table', sql`create table sneaky (id int)`],
+    ['drop a table', sql`drop table users`],
+    ['change a centre', sql`update centres set name_en = 'x' where code = 'EAST'`],
+    ['delete a user', sql`delete from users`],
+    ['read the migration journal', sql`select * from drizzle.__drizzle_migrations`],
+  ])('the application role cannot %s', async (_name, statement) => {
+    expect(await queryError(database.db.execute(statement))).toMatch(/permission denied|must be owner/);
+  });
+
+  test('several hub processes starting together migrate once (advisory lock)', async () => {
+    const more = await Promise.all([open(), open(), open()]);
+    try {
+      const owner = new pg.Client({ connectionString: server.ownerUrl });
+      await owner.connect();
+      const { rows } = await owner.query('select count(*)::int as n from drizzle.__drizzle_migrations');
+      await owner.end();
+      expect(rows[0].n).toBe(2);
+      const centres = await more[0]!.db.select().from(schema.centres);
+      expect(centres).toHaveLength(4);
+    } finally {
+      await Promise.all(more.map((d) => d.close()));
+    }
+  });
+
+  test('the hub refuses to run as the owner role', async () => {
+    await expect(
+      openPostgres({ ownerUrl: server.ownerUrl, appUrl: server.ownerUrl, appRole: 'x', poolMax: 1, logger }),
+    ).rejects.toThrow(DatabaseSetupError);
+  });
+
+  test('deriveAppUrl swaps the user and password, nothing else', () => {
+    expect(deriveAppUrl('postgres://owner:pw@db.example:5433/tansiq?sslmode=require', 'tansiq_app', 'p w')).toBe(
+      'postgres://tansiq_app:p%20w@db.example:5433/tansiq?sslmode=require',
+    );
+  });
+
+  test('/readyz reports postgres and answers 503 after the pool is closed', async () => {
+    const hubDb = await open();
+    const t = await startTestHub({ database: hubDb });
+    try {
+      const ready = await fetch(`${t.url}/readyz`);
+      expect(await ready.json()).toEqual({ status: 'ready', database: 'postgres' });
+      await hubDb.close();
+      expect((await fetch(`${t.url}/readyz`)).status).toBe(503);
+      expect((await fetch(`${t.url}/healthz`)).status).toBe(200);
+    } finally {
+      await t.close();
+    }
+  });
+});

@@ -1,0 +1,61 @@
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { io as connect } from 'socket.io-client';
+import { eq } from 'drizzle-orm';
+import { openPglite, schema, verifyPassword } from '@tansiq/hub-server';
+import { startHubProcess } from '../helpers/process.ts';
+
+/** Parses the demo-account table main.ts prints once. */
+function demoPasswords(stdout: string): Map<string, string> {
+  const rows = stdout.matchAll(/^ {2}(\S+)\s+(officer|supervisor|analyst|coordinator|board|admin)\s+\S+\s+(\S+)$/gm);
+  return new Map([...rows].map((m) => [m[1]!, m[3]!]));
+}
+
+describe('the hub process (main.ts) on PGlite', () => {
+  let dataDir: string;
+  beforeAll(async () => {
+    dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'tansiq-process-'));
+  });
+  afterAll(() => fs.rm(dataDir, { recursive: true, force: true }));
+
+  let firstPasswords = new Map<string, string>();
+
+  test('first start migrates, loads demo data, becomes ready; SIGTERM with a socket open exits 0 within 10 s', async () => {
+    const hub = await startHubProcess({ TANSIQ_DATA_DIR: dataDir });
+    firstPasswords = demoPasswords(hub.stdout());
+    expect([...firstPasswords.keys()].sort()).toEqual(
+      ['admin', 'analyst', 'board', 'coordinator', 'officer.east', 'officer.south', 'officer.west', 'supervisor.east'],
+    );
+    expect((await fetch(`${hub.url}/readyz`)).status).toBe(200);
+
+    const socket = connect(hub.url, { transports: ['websocket'], reconnection: false });
+    await new Promise<void>((resolve) => socket.on('connect', resolve));
+    const disconnected = new Promise<string>((resolve) => socket.on('disconnect', resolve));
+
+    const stoppedAt = Date.now();
+    hub.child.kill('SIGTERM');
+    expect(await hub.exited).toBe(0);
+    expect(Date.now() - stoppedAt).toBeLessThan(10_000);
+    expect(await disconnected).toBeTruthy();
+    expect(hub.stdout()).toContain('"msg":"stopped"');
+  });
+
+  test('a restart keeps the data and does not load demo data again', async () => {
+    const hub = await startHubProcess({ TANSIQ_DATA_DIR: dataDir });
+    expect(demoPasswords(hub.stdout()).size).toBe(0);
+    expect((await fetch(`${hub.url}/readyz`)).status).toBe(200);
+    hub.child.kill('SIGINT');
+    expect(await hub.exited).toBe(0);
+
+    const database = await openPglite({ dataDir });
+    try {
+      const rows = await database.db.select().from(schema.users).where(eq(schema.users.username, 'officer.east'));
+      expect(rows).toHaveLength(1);
+      expect(await verifyPassword(rows[0]!.passwordHash, firstPasswords.get('officer.east')!)).toBe(true);
+    } finally {
+      await database.close();
+    }
+  });
+});
