@@ -16,9 +16,15 @@ type WorldTopology = Topology<{ countries: Countries }>;
 type ArcRefs = number[] | number[][] | number[][][];
 
 function extent(world: WorldTopology, geometry: GeometryObject): [number, number, number, number] {
-  const shape = feature(world, geometry).geometry;
+  const decoded = feature(world, geometry);
+  if (!('geometry' in decoded)) return [0, 0, 0, 0];
+  const shape = decoded.geometry;
   const points: Position[] =
-    shape.type === 'Polygon' ? shape.coordinates.flat() : shape.type === 'MultiPolygon' ? shape.coordinates.flat(2) : [];
+    shape.type === 'Polygon'
+      ? shape.coordinates.flat()
+      : shape.type === 'MultiPolygon'
+        ? shape.coordinates.flat(2)
+        : [];
   const lngs = points.map((p) => p[0]!);
   const lats = points.map((p) => p[1]!);
   return [Math.min(...lngs), Math.min(...lats), Math.max(...lngs), Math.max(...lats)];
@@ -28,11 +34,15 @@ function centredInRegion(world: WorldTopology, geometry: GeometryObject): boolea
   const [west, south, east, north] = extent(world, geometry);
   const lng = (west + east) / 2;
   const lat = (south + north) / 2;
-  return lng >= REGION_BBOX.west && lng <= REGION_BBOX.east && lat >= REGION_BBOX.south && lat <= REGION_BBOX.north;
+  return (
+    lng >= REGION_BBOX.west && lng <= REGION_BBOX.east && lat >= REGION_BBOX.south && lat <= REGION_BBOX.north
+  );
 }
 
 function mapArcs(refs: ArcRefs, remap: (index: number) => number): ArcRefs {
-  return (refs as unknown[]).map((r) => (Array.isArray(r) ? mapArcs(r as ArcRefs, remap) : remap(r as number))) as ArcRefs;
+  return (refs as unknown[]).map((r) =>
+    Array.isArray(r) ? mapArcs(r as ArcRefs, remap) : remap(r as number),
+  ) as ArcRefs;
 }
 
 /**
@@ -59,7 +69,9 @@ export function buildRegionTopology(): WorldTopology {
     }
     return ref < 0 ? ~next : next;
   };
-  const geometries = kept.map((g) => ({ ...g, arcs: mapArcs((g as { arcs: ArcRefs }).arcs, remap) }) as GeometryObject);
+  const geometries = kept.map(
+    (g) => ({ ...g, arcs: mapArcs((g as { arcs: ArcRefs }).arcs, remap) }) as GeometryObject,
+  );
   return {
     type: 'Topology',
     ...(world.transform ? { transform: world.transform } : {}),

@@ -8,4 +8,8 @@ import { createConsoleI18n } from './i18n/index.ts';
 import { initialLocale } from './stores/locale.store.ts';
 import { createConsoleRouter } from './router.ts';
 
-createApp(App).use(createPinia()).use(createConsoleI18n(initialLocale())).use(createConsoleRouter()).mount('#app');
+createApp(App)
+  .use(createPinia())
+  .use(createConsoleI18n(initialLocale()))
+  .use(createConsoleRouter())
+  .mount('#app');

@@ -32,7 +32,9 @@ export interface Hub {
 const JSON_LIMIT = '256kb';
 
 function contentSecurityPolicy(config: Config) {
-  const tileOrigin = config.TANSIQ_TILE_URL ? new URL(config.TANSIQ_TILE_URL.replace(/\{[a-z]\}/g, '0')).origin : null;
+  const tileOrigin = config.TANSIQ_TILE_URL
+    ? new URL(config.TANSIQ_TILE_URL.replace(/\{[a-z]\}/g, '0')).origin
+    : null;
   return {
     useDefaults: true,
     directives: {
@@ -56,7 +58,19 @@ export function createHub({ config, database, logger }: HubDeps): Hub {
   app.use(
     pinoHttp({
       logger: logger.child({ domain: 'http' }),
-      autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' || req.url === '/metrics' },
+      // One short line per request: method, URL, status and time; never headers (tokens, cookies).
+      serializers: {
+        req: (req: { id: unknown; method: string; url: string; remoteAddress?: string }) => ({
+          id: req.id,
+          method: req.method,
+          url: req.url,
+          remoteAddress: req.remoteAddress,
+        }),
+        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+      },
+      autoLogging: {
+        ignore: (req) => req.url === '/healthz' || req.url === '/readyz' || req.url === '/metrics',
+      },
     }),
   );
   app.use(express.json({ limit: JSON_LIMIT }));

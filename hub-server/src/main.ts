@@ -9,7 +9,9 @@ import { createHub, type Hub } from './hub.ts';
 const HARD_EXIT_MS = 9500;
 
 function printDemoAccounts(accounts: DemoAccount[]): void {
-  const lines = accounts.map((a) => `  ${a.username.padEnd(18)} ${a.role.padEnd(12)} ${(a.centre ?? '-').padEnd(8)} ${a.password}`);
+  const lines = accounts.map(
+    (a) => `  ${a.username.padEnd(18)} ${a.role.padEnd(12)} ${(a.centre ?? '-').padEnd(8)} ${a.password}`,
+  );
   process.stdout.write(
     [
       '',

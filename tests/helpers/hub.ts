@@ -1,5 +1,12 @@
 import type { AddressInfo } from 'node:net';
-import { createHub, createLogger, testConfig, type Config, type Database, type Hub } from '@tansiq/hub-server';
+import {
+  createHub,
+  createLogger,
+  testConfig,
+  type Config,
+  type Database,
+  type Hub,
+} from '@tansiq/hub-server';
 import { openTestPglite } from './db.ts';
 
 export interface TestHub {

@@ -8,7 +8,12 @@ import { repoRoot } from '../helpers/paths.ts';
 describe('configuration', () => {
   test('defaults apply when nothing is set', () => {
     const config = loadConfig({});
-    expect(config).toMatchObject({ PORT: 8080, TANSIQ_DATA_DIR: './data', TANSIQ_DEMO_DATA: 'auto', LOG_LEVEL: 'info' });
+    expect(config).toMatchObject({
+      PORT: 8080,
+      TANSIQ_DATA_DIR: './data',
+      TANSIQ_DEMO_DATA: 'auto',
+      LOG_LEVEL: 'info',
+    });
     expect(config.DATABASE_URL).toBeUndefined();
     expect(config.TANSIQ_ALLOWED_ORIGINS).toEqual([]);
   });
@@ -26,7 +31,9 @@ describe('configuration', () => {
     ['LOG_LEVEL', 'loud'],
   ])('%s=%j is refused with a message naming the variable', (name, value) => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
-    expect(() => loadConfig({ [name]: value })).toThrow(new RegExp(`^invalid configuration: ${name} expected`));
+    expect(() => loadConfig({ [name]: value })).toThrow(
+      new RegExp(`^invalid configuration: ${name} expected`),
+    );
   });
 
   test('a bad DATABASE_URL is named without repeating its value (it may hold a password)', () => {

@@ -31,8 +31,11 @@ describe('database on the PostgreSQL server', () => {
   test('migrations apply and seed the centres; the hub reads them as the application role', async () => {
     const centres = await database.db.select().from(schema.centres);
     expect(centres.map((c) => c.code).sort()).toEqual(['EAST', 'SOUTH', 'STUDIES', 'WEST']);
-    const { rows } = await database.db.execute<{ me: string }>(sql`select current_user as me`);
-    expect(rows[0]?.me).toBe(server.appRole);
+    const [me] = await database.db
+      .select({ name: sql<string>`current_user` })
+      .from(schema.centres)
+      .limit(1);
+    expect(me?.name).toBe(server.appRole);
   });
 
   test('the application role is not a superuser, cannot bypass RLS and owns no table', async () => {
@@ -43,7 +46,9 @@ describe('database on the PostgreSQL server', () => {
         'select rolsuper, rolbypassrls, rolcreaterole, rolcreatedb from pg_roles where rolname = $1',
         [server.appRole],
       );
-      expect(role).toEqual([{ rolsuper: false, rolbypassrls: false, rolcreaterole: false, rolcreatedb: false }]);
+      expect(role).toEqual([
+        { rolsuper: false, rolbypassrls: false, rolcreaterole: false, rolcreatedb: false },
+      ]);
       const { rows: tables } = await owner.query<{ tablename: string; tableowner: string }>(
         "select tablename, tableowner from pg_tables where schemaname = 'public'",
       );
@@ -69,9 +74,11 @@ describe('database on the PostgreSQL server', () => {
     try {
       const owner = new pg.Client({ connectionString: server.ownerUrl });
       await owner.connect();
-      const { rows } = await owner.query('select count(*)::int as n from drizzle.__drizzle_migrations');
+      const { rows } = await owner.query<{ n: number }>(
+        'select count(*)::int as n from drizzle.__drizzle_migrations',
+      );
       await owner.end();
-      expect(rows[0].n).toBe(2);
+      expect(rows[0]?.n).toBe(2);
       const centres = await more[0]!.db.select().from(schema.centres);
       expect(centres).toHaveLength(4);
     } finally {
@@ -86,9 +93,9 @@ describe('database on the PostgreSQL server', () => {
   });
 
   test('deriveAppUrl swaps the user and password, nothing else', () => {
-    expect(deriveAppUrl('postgres://owner:pw@db.example:5433/tansiq?sslmode=require', 'tansiq_app', 'p w')).toBe(
-      'postgres://tansiq_app:p%20w@db.example:5433/tansiq?sslmode=require',
-    );
+    expect(
+      deriveAppUrl('postgres://owner:pw@db.example:5433/tansiq?sslmode=require', 'tansiq_app', 'p w'),
+    ).toBe('postgres://tansiq_app:p%20w@db.example:5433/tansiq?sslmode=require');
   });
 
   test('/readyz reports postgres and answers 503 after the pool is closed', async () => {

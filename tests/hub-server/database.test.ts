@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { sql } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { roles } from '@tansiq/shared';
 import { hashPassword, loadDemoData, schema, type EmbeddedDatabase } from '@tansiq/hub-server';
 import { openTestPglite, queryError } from '../helpers/db.ts';
@@ -23,10 +23,11 @@ describe('database on PGlite', () => {
   });
 
   test('a fourth joint centre is a row, not a code change', async () => {
-    await database.db.insert(schema.centres).values({ code: 'NORTH', kind: 'joint', nameAr: 'الشمال', nameEn: 'North' });
-    const [row] = await database.db.execute<{ n: number }>(sql`select count(*)::int as n from centres`).then((r) => r.rows);
-    expect(row?.n).toBe(5);
-    await database.db.execute(sql`delete from centres where code = 'NORTH'`);
+    await database.db
+      .insert(schema.centres)
+      .values({ code: 'NORTH', kind: 'joint', nameAr: 'الشمال', nameEn: 'North' });
+    expect(await database.db.$count(schema.centres)).toBe(5);
+    await database.db.delete(schema.centres).where(eq(schema.centres.code, 'NORTH'));
   });
 
   test.each([
@@ -47,12 +48,19 @@ describe('database on PGlite', () => {
   test('demo data: one account per role (and an officer per joint centre), argon2id hashes, loaded once', async () => {
     const accounts = await loadDemoData(database.db);
     expect(new Set(accounts.map((a) => a.role))).toEqual(new Set(roles));
-    expect(accounts.filter((a) => a.role === 'officer').map((a) => a.centre).sort()).toEqual(['EAST', 'SOUTH', 'WEST']);
+    expect(
+      accounts
+        .filter((a) => a.role === 'officer')
+        .map((a) => a.centre)
+        .sort(),
+    ).toEqual(['EAST', 'SOUTH', 'WEST']);
     const stored = await database.db.select().from(schema.users);
     expect(stored).toHaveLength(accounts.length);
     for (const user of stored) {
       expect(user.passwordHash).toMatch(/^\$argon2id\$/);
-      expect(stored.map((u) => u.passwordHash)).not.toContain(accounts.find((a) => a.username === user.username)?.password);
+      expect(stored.map((u) => u.passwordHash)).not.toContain(
+        accounts.find((a) => a.username === user.username)?.password,
+      );
     }
     expect(await loadDemoData(database.db)).toEqual([]);
     expect(await database.db.select().from(schema.users)).toHaveLength(accounts.length);
@@ -60,9 +68,13 @@ describe('database on PGlite', () => {
 
   test('usernames are unique regardless of case', async () => {
     const passwordHash = await hashPassword('x');
-    await database.db.insert(schema.users).values({ username: 'Coordinator.Two', displayName: 'x', role: 'coordinator', passwordHash });
+    await database.db
+      .insert(schema.users)
+      .values({ username: 'Coordinator.Two', displayName: 'x', role: 'coordinator', passwordHash });
     const message = await queryError(
-      database.db.insert(schema.users).values({ username: 'coordinator.two', displayName: 'x', role: 'coordinator', passwordHash }),
+      database.db
+        .insert(schema.users)
+        .values({ username: 'coordinator.two', displayName: 'x', role: 'coordinator', passwordHash }),
     );
     expect(message).toMatch(/users_username_lower_key/);
   });

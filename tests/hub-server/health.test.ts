@@ -21,7 +21,11 @@ describe('probes, metrics and errors', () => {
   test('/api/v1/config gives the console its settings', async () => {
     const res = await fetch(`${t.url}/api/v1/config`);
     expect(res.status).toBe(200);
-    expect(await res.json()).toMatchObject({ tileUrl: null, defaultLocale: 'ar', version: expect.any(String) });
+    expect(await res.json()).toMatchObject({
+      tileUrl: null,
+      defaultLocale: 'ar',
+      version: expect.any(String),
+    });
   });
 
   test('an unknown API route is a JSON 404 in the error shape', async () => {
@@ -33,7 +37,12 @@ describe('probes, metrics and errors', () => {
 
   test.each([
     { name: 'malformed JSON', body: '{"title": ', status: 400, code: 'bad_request' },
-    { name: 'an oversized body', body: JSON.stringify({ x: 'a'.repeat(300 * 1024) }), status: 413, code: 'payload_too_large' },
+    {
+      name: 'an oversized body',
+      body: JSON.stringify({ x: 'a'.repeat(300 * 1024) }),
+      status: 413,
+      code: 'payload_too_large',
+    },
   ])('$name gets $status with a clear error and no internals', async ({ body, status, code }) => {
     const res = await fetch(`${t.url}/api/v1/alerts`, {
       method: 'POST',

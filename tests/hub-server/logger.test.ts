@@ -20,7 +20,15 @@ test('tokens, passwords, authorization and cookie never reach a log line', () =>
     'login',
   );
   const out = lines.join('');
-  for (const secret of ['hunter2', 'p@ss', 'rt-secret', 'at-secret', 'tok-secret', 'eyJsecret', 'cookie-secret']) {
+  for (const secret of [
+    'hunter2',
+    'p@ss',
+    'rt-secret',
+    'at-secret',
+    'tok-secret',
+    'eyJsecret',
+    'cookie-secret',
+  ]) {
     expect(out).not.toContain(secret);
   }
   expect(out).toContain('[redacted]');

@@ -9,7 +9,9 @@ import { startHubProcess } from '../helpers/process.ts';
 
 /** Parses the demo-account table main.ts prints once. */
 function demoPasswords(stdout: string): Map<string, string> {
-  const rows = stdout.matchAll(/^ {2}(\S+)\s+(officer|supervisor|analyst|coordinator|board|admin)\s+\S+\s+(\S+)$/gm);
+  const rows = stdout.matchAll(
+    /^ {2}(\S+)\s+(officer|supervisor|analyst|coordinator|board|admin)\s+\S+\s+(\S+)$/gm,
+  );
   return new Map([...rows].map((m) => [m[1]!, m[3]!]));
 }
 
@@ -25,9 +27,16 @@ describe('the hub process (main.ts) on PGlite', () => {
   test('first start migrates, loads demo data, becomes ready; SIGTERM with a socket open exits 0 within 10 s', async () => {
     const hub = await startHubProcess({ TANSIQ_DATA_DIR: dataDir });
     firstPasswords = demoPasswords(hub.stdout());
-    expect([...firstPasswords.keys()].sort()).toEqual(
-      ['admin', 'analyst', 'board', 'coordinator', 'officer.east', 'officer.south', 'officer.west', 'supervisor.east'],
-    );
+    expect([...firstPasswords.keys()].sort()).toEqual([
+      'admin',
+      'analyst',
+      'board',
+      'coordinator',
+      'officer.east',
+      'officer.south',
+      'officer.west',
+      'supervisor.east',
+    ]);
     expect((await fetch(`${hub.url}/readyz`)).status).toBe(200);
 
     const socket = connect(hub.url, { transports: ['websocket'], reconnection: false });
@@ -51,7 +60,10 @@ describe('the hub process (main.ts) on PGlite', () => {
 
     const database = await openPglite({ dataDir });
     try {
-      const rows = await database.db.select().from(schema.users).where(eq(schema.users.username, 'officer.east'));
+      const rows = await database.db
+        .select()
+        .from(schema.users)
+        .where(eq(schema.users.username, 'officer.east'));
       expect(rows).toHaveLength(1);
       expect(await verifyPassword(rows[0]!.passwordHash, firstPasswords.get('officer.east')!)).toBe(true);
     } finally {

@@ -5,7 +5,11 @@ import { startTestHub, type TestHub } from '../helpers/hub.ts';
 type Transport = 'websocket' | 'polling';
 
 /** Opens a real socket.io-client connection with the given Origin header; resolves true when connected. */
-function tryConnect(url: string, transport: Transport, origin?: string): Promise<{ ok: boolean; pong?: unknown }> {
+function tryConnect(
+  url: string,
+  transport: Transport,
+  origin?: string,
+): Promise<{ ok: boolean; pong?: unknown }> {
   return new Promise((resolve) => {
     const socket = connect(url, {
       transports: [transport],
@@ -39,9 +43,12 @@ describe('socket handshake origin check (allowRequest)', () => {
     expect((await tryConnect(t.url, transport, 'https://evil.example')).ok).toBe(false);
   });
 
-  test.each(transports)('%s: a foreign Origin that only shares the host name is refused', async (transport) => {
-    expect((await tryConnect(t.url, transport, 'http://127.0.0.1:1')).ok).toBe(false);
-  });
+  test.each(transports)(
+    '%s: a foreign Origin that only shares the host name is refused',
+    async (transport) => {
+      expect((await tryConnect(t.url, transport, 'http://127.0.0.1:1')).ok).toBe(false);
+    },
+  );
 
   test.each(transports)('%s: the hub’s own origin connects and gets answers', async (transport) => {
     const result = await tryConnect(t.url, transport, t.url);

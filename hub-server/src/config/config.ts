@@ -31,7 +31,11 @@ const originList = z
  */
 export const configSchema = z.object({
   PORT: port.default(8080).describe('TCP port the hub listens on (0 picks a free one)'),
-  HOST: z.string().min(1, 'expected a host name or address').default('0.0.0.0').describe('Address the hub binds to'),
+  HOST: z
+    .string()
+    .min(1, 'expected a host name or address')
+    .default('0.0.0.0')
+    .describe('Address the hub binds to'),
   DATABASE_URL: postgresUrl.describe(
     'PostgreSQL server URL used to migrate (an owner role); unset = embedded PGlite in TANSIQ_DATA_DIR',
   ),
@@ -67,10 +71,14 @@ export const configSchema = z.object({
     .string()
     .regex(/^https?:\/\/.+\{z\}.+/, 'expected an http(s) URL template containing {z}, {x} and {y}')
     .optional()
-    .describe('Tile server URL template for a centre that hosts its own tiles; unset = bundled offline basemap'),
+    .describe(
+      'Tile server URL template for a centre that hosts its own tiles; unset = bundled offline basemap',
+    ),
   TANSIQ_ALLOWED_ORIGINS: originList
     .default([])
-    .describe('Extra browser origins allowed to open sockets (comma-separated); the hub’s own origin always is'),
+    .describe(
+      'Extra browser origins allowed to open sockets (comma-separated); the hub’s own origin always is',
+    ),
   TANSIQ_CONSOLE_DIR: z
     .string()
     .min(1, 'expected a directory path')

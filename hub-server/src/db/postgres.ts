@@ -78,7 +78,12 @@ async function ensureAppRole(owner: pg.Client, role: string, password?: string):
 
 /** Refuses to run as a role that could step around the database's own rules. */
 async function assertUnprivileged(pool: pg.Pool): Promise<void> {
-  const { rows } = await pool.query<{ rolname: string; rolsuper: boolean; rolbypassrls: boolean; owned: number }>(
+  const { rows } = await pool.query<{
+    rolname: string;
+    rolsuper: boolean;
+    rolbypassrls: boolean;
+    owned: number;
+  }>(
     `select r.rolname, r.rolsuper, r.rolbypassrls,
             (select count(*)::int from pg_tables t where t.schemaname = 'public' and t.tableowner = r.rolname) as owned
        from pg_roles r where r.rolname = current_user`,

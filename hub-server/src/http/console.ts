@@ -23,7 +23,10 @@ export function consoleRoutes(consoleDir: string, logger: Logger): Router {
   );
   router.get('/{*path}', (_req, res) => {
     if (!fs.existsSync(indexFile)) {
-      res.status(503).type('text/plain').send('The console is not built: run "pnpm build".\nلم تُبنَ الواجهة بعد.');
+      res
+        .status(503)
+        .type('text/plain')
+        .send('The console is not built: run "pnpm build".\nلم تُبنَ الواجهة بعد.');
       return;
     }
     res.setHeader('Cache-Control', 'no-cache');

@@ -14,7 +14,13 @@ export class AppError extends Error {
   }
 
   toBody(): ErrorBody {
-    return { error: { code: this.code, message: this.message, ...(this.details === undefined ? {} : { details: this.details }) } };
+    return {
+      error: {
+        code: this.code,
+        message: this.message,
+        ...(this.details === undefined ? {} : { details: this.details }),
+      },
+    };
   }
 }
 
@@ -32,7 +38,8 @@ export const errors = {
   forbidden: (message = 'not allowed') => new AppError(403, 'forbidden', message),
   notFound: (message = 'not found') => new AppError(404, 'not_found', message),
   conflict: (message: string, details?: unknown) => new AppError(409, 'conflict', message, details),
-  payloadTooLarge: (message = 'the request body is too large') => new AppError(413, 'payload_too_large', message),
+  payloadTooLarge: (message = 'the request body is too large') =>
+    new AppError(413, 'payload_too_large', message),
   notReady: (message: string) => new AppError(503, 'not_ready', message),
   internal: () => new AppError(500, 'internal', 'something went wrong on the hub'),
 };

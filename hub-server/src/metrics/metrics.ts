@@ -41,7 +41,11 @@ export function createMetrics(): HubMetrics {
     const end = duration.startTimer();
     res.on('finish', () => {
       // The matched route pattern, never the raw path: ids would explode the label set.
-      const route = req.route ? `${req.baseUrl}${String(req.route.path)}` : req.path.startsWith('/api/') ? 'unmatched' : 'static';
+      const route = req.route
+        ? `${req.baseUrl}${String(req.route.path)}`
+        : req.path.startsWith('/api/')
+          ? 'unmatched'
+          : 'static';
       requests.inc({ method: req.method, route, status: String(res.statusCode) });
       end({ method: req.method, route });
     });

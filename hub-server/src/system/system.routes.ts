@@ -17,7 +17,12 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
 }
 
 /** Probes for the load balancer and the scraper, and the console's public settings. */
-export function systemRoutes(deps: { config: Config; database: Database; metrics: HubMetrics; logger: Logger }) {
+export function systemRoutes(deps: {
+  config: Config;
+  database: Database;
+  metrics: HubMetrics;
+  logger: Logger;
+}) {
   const router = Router();
 
   router.get('/healthz', (_req, res) => {
