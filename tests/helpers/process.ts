@@ -19,10 +19,21 @@ export interface HubProcess {
   exited: Promise<number | null>;
 }
 
-/** Runs `hub-server/src/main.ts` as its own process (the way `pnpm start` does) and waits until it listens. */
-export async function startHubProcess(env: Record<string, string>): Promise<HubProcess> {
+/**
+ * Runs `hub-server/src/main.ts` as its own process and waits until it listens: straight under node,
+ * or `via: 'pnpm'` through `pnpm run dev:hub` (what `pnpm start` runs after building), so a signal
+ * sent to pnpm must reach the hub.
+ */
+export async function startHubProcess(
+  env: Record<string, string>,
+  via: 'node' | 'pnpm' = 'node',
+): Promise<HubProcess> {
   const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'hub-server/src/main.ts'], {
+  const [command, args] =
+    via === 'node'
+      ? [process.execPath, ['--import', 'tsx', 'hub-server/src/main.ts']]
+      : ['pnpm', ['run', '--silent', 'dev:hub']];
+  const child = spawn(command, args, {
     cwd: repoRoot,
     env: { ...process.env, HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: 'info', ...env },
   });

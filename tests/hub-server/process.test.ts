@@ -51,12 +51,13 @@ describe('the hub process (main.ts) on PGlite', () => {
     expect(hub.stdout()).toContain('"msg":"stopped"');
   });
 
-  test('a restart keeps the data and does not load demo data again', async () => {
-    const hub = await startHubProcess({ TANSIQ_DATA_DIR: dataDir });
+  test('a restart through pnpm keeps the data, loads no demo data again, and SIGTERM to pnpm exits 0', async () => {
+    const hub = await startHubProcess({ TANSIQ_DATA_DIR: dataDir }, 'pnpm');
     expect(demoPasswords(hub.stdout()).size).toBe(0);
     expect((await fetch(`${hub.url}/readyz`)).status).toBe(200);
-    hub.child.kill('SIGINT');
+    hub.child.kill('SIGTERM');
     expect(await hub.exited).toBe(0);
+    expect(hub.stdout()).toContain('"msg":"stopped"');
 
     const database = await openPglite({ dataDir });
     try {
