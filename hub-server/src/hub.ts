@@ -10,7 +10,14 @@ import { createMetrics } from './metrics/metrics.ts';
 import { apiNotFound, errorHandler } from './http/error-handler.ts';
 import { consoleRoutes } from './http/console.ts';
 import { systemRoutes } from './system/system.routes.ts';
-import { createSocketServer, type HubIo } from './realtime/socket-server.ts';
+import { createSocketServer, endSockets, type HubIo } from './realtime/socket-server.ts';
+import { AccessTokens } from './auth/tokens.ts';
+import { signingKeySource } from './auth/signing-key.ts';
+import { AuthService } from './auth/auth.service.ts';
+import { authRoutes } from './auth/auth.routes.ts';
+import { UsersService } from './users/users.service.ts';
+import { usersRoutes } from './users/users.routes.ts';
+import { auditRoutes } from './audit/audit.routes.ts';
 
 export interface HubDeps {
   config: Config;
@@ -50,9 +57,16 @@ function contentSecurityPolicy(config: Config) {
 /** Assembles the whole hub from explicit dependencies; nothing global, so tests can run many. */
 export function createHub({ config, database, logger }: HubDeps): Hub {
   const metrics = createMetrics();
+  const { db } = database;
+  const tokens = new AccessTokens(signingKeySource(db, config.TANSIQ_JWT_SECRET), config.TANSIQ_ACCESS_TOKEN_SECONDS);
+  // Bound once the socket server exists: ending a session closes its sockets.
+  let io: HubIo | null = null;
+  const auth = new AuthService(db, tokens, config, (target) => io && endSockets(io, target), logger.child({ domain: 'auth' }));
+  const usersService = new UsersService(db, auth);
+
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', false);
+  app.set('trust proxy', config.TANSIQ_TRUST_PROXY_HOPS);
   app.use(helmet({ contentSecurityPolicy: contentSecurityPolicy(config), strictTransportSecurity: false }));
   app.use(metrics.httpMiddleware);
   app.use(
@@ -76,17 +90,21 @@ export function createHub({ config, database, logger }: HubDeps): Hub {
   app.use(express.json({ limit: JSON_LIMIT }));
 
   app.use(systemRoutes({ config, database, metrics, logger }));
+  app.use(authRoutes(auth, usersService));
+  app.use(usersRoutes(db, auth, usersService));
+  app.use(auditRoutes(db, auth));
   app.use('/api', apiNotFound);
   app.use(consoleRoutes(config.TANSIQ_CONSOLE_DIR, logger));
   app.use(errorHandler(logger));
 
   const server = http.createServer(app);
-  const io = createSocketServer(server, config, logger.child({ domain: 'realtime' }));
-  metrics.observeSockets(() => io.of('/').sockets.size);
+  const sockets = createSocketServer(server, { config, auth, logger: logger.child({ domain: 'realtime' }) });
+  io = sockets;
+  metrics.observeSockets(() => sockets.of('/').sockets.size);
 
   return {
     app,
-    io,
+    io: sockets,
     server,
     listen(port = config.PORT, host = config.HOST) {
       return new Promise((resolve, reject) => {
@@ -102,7 +120,7 @@ export function createHub({ config, database, logger }: HubDeps): Hub {
       // still running after the grace period are cut.
       const cut = setTimeout(() => server.closeAllConnections(), graceMs);
       await new Promise<void>((resolve) => {
-        io.close(() => resolve());
+        sockets.close(() => resolve());
       });
       clearTimeout(cut);
     },

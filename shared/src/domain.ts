@@ -27,3 +27,23 @@ export type Severity = z.infer<typeof severitySchema>;
 export const tlpLevels = ['CLEAR', 'GREEN', 'AMBER', 'RED'] as const;
 export const tlpSchema = z.enum(tlpLevels);
 export type Tlp = z.infer<typeof tlpSchema>;
+
+export const alertCategories = [
+  'smuggling',
+  'trafficking',
+  'irregular_migration',
+  'terrorism',
+  'armed_incursion',
+  'weapons',
+  'fuel_smuggling',
+  'humanitarian',
+  'other',
+] as const;
+export const alertCategorySchema = z.enum(alertCategories);
+export type AlertCategory = z.infer<typeof alertCategorySchema>;
+
+export const alertStatuses = ['open', 'acknowledged', 'resolved', 'false_alarm'] as const;
+export type AlertStatus = (typeof alertStatuses)[number];
+
+export const briefStatuses = ['draft', 'in_review', 'published', 'superseded'] as const;
+export type BriefStatus = (typeof briefStatuses)[number];

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { io as connect, type Socket } from 'socket.io-client';
 import { errorBodySchema, readinessSchema } from '@tansiq/shared';
 import { startTestHub, type TestHub } from '../helpers/hub.ts';
+import { connectSocket, login, seedUsers } from '../helpers/users.ts';
 
 describe('probes, metrics and errors', () => {
   let t: TestHub;
@@ -57,11 +57,8 @@ describe('probes, metrics and errors', () => {
 
   test('/metrics reports requests by route and status, open sockets and event-loop delay', async () => {
     await fetch(`${t.url}/healthz`);
-    const socket: Socket = connect(t.url, { transports: ['websocket'], reconnection: false });
-    await new Promise<void>((resolve, reject) => {
-      socket.on('connect', resolve);
-      socket.on('connect_error', reject);
-    });
+    await seedUsers(t.database);
+    const socket = await connectSocket(t.url, (await login(t.url, 'officer.west')).accessToken);
     try {
       const res = await fetch(`${t.url}/metrics`);
       expect(res.status).toBe(200);

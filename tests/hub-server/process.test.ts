@@ -2,10 +2,10 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { io as connect } from 'socket.io-client';
 import { eq } from 'drizzle-orm';
 import { openPglite, schema, verifyPassword } from '@tansiq/hub-server';
 import { startHubProcess } from '../helpers/process.ts';
+import { connectSocket, login } from '../helpers/users.ts';
 
 /** Parses the demo-account table main.ts prints once. */
 function demoPasswords(stdout: string): Map<string, string> {
@@ -39,8 +39,8 @@ describe('the hub process (main.ts) on PGlite', () => {
     ]);
     expect((await fetch(`${hub.url}/readyz`)).status).toBe(200);
 
-    const socket = connect(hub.url, { transports: ['websocket'], reconnection: false });
-    await new Promise<void>((resolve) => socket.on('connect', resolve));
+    const { accessToken } = await login(hub.url, 'officer.east', firstPasswords.get('officer.east'));
+    const socket = await connectSocket(hub.url, accessToken);
     const disconnected = new Promise<string>((resolve) => socket.on('disconnect', resolve));
 
     const stoppedAt = Date.now();

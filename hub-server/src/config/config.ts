@@ -91,6 +91,45 @@ export const configSchema = z.object({
     .max(9000, 'expected milliseconds from 100 to 9000')
     .default(8000)
     .describe('How long a shutdown waits for open work before it closes connections'),
+  TANSIQ_JWT_SECRET: z
+    .string()
+    .min(32, 'expected at least 32 characters')
+    .optional()
+    .describe('HS256 key for access tokens; unset = a random key the hub stores in the database on first start'),
+  TANSIQ_ACCESS_TOKEN_SECONDS: z.coerce
+    .number({ error: 'expected seconds from 5 to 3600' })
+    .int('expected seconds from 5 to 3600')
+    .min(5, 'expected seconds from 5 to 3600')
+    .max(3600, 'expected seconds from 5 to 3600')
+    .default(900)
+    .describe('Lifetime of an access token (15 minutes)'),
+  TANSIQ_REFRESH_TOKEN_HOURS: z.coerce
+    .number({ error: 'expected hours from 1 to 168' })
+    .min(1, 'expected hours from 1 to 168')
+    .max(168, 'expected hours from 1 to 168')
+    .default(14)
+    .describe('A refresh token unused for this long expires (a 12-hour shift and some)'),
+  TANSIQ_LOGIN_FAILURES_PER_USER: z.coerce
+    .number({ error: 'expected an integer from 1 to 1000' })
+    .int('expected an integer from 1 to 1000')
+    .min(1, 'expected an integer from 1 to 1000')
+    .max(1000, 'expected an integer from 1 to 1000')
+    .default(5)
+    .describe('Failed logins allowed per username in 15 minutes before that username is throttled'),
+  TANSIQ_LOGIN_FAILURES_PER_ADDRESS: z.coerce
+    .number({ error: 'expected an integer from 1 to 10000' })
+    .int('expected an integer from 1 to 10000')
+    .min(1, 'expected an integer from 1 to 10000')
+    .max(10000, 'expected an integer from 1 to 10000')
+    .default(20)
+    .describe('Failed logins allowed per source address in 15 minutes before that address is throttled'),
+  TANSIQ_TRUST_PROXY_HOPS: z.coerce
+    .number({ error: 'expected an integer from 0 to 5' })
+    .int('expected an integer from 0 to 5')
+    .min(0, 'expected an integer from 0 to 5')
+    .max(5, 'expected an integer from 0 to 5')
+    .default(0)
+    .describe('Reverse proxies in front of the hub whose X-Forwarded-For is trusted for the source address'),
   LOG_LEVEL: z
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
       error: 'expected fatal, error, warn, info, debug, trace or silent',
@@ -102,7 +141,7 @@ export const configSchema = z.object({
 export type Config = z.infer<typeof configSchema>;
 
 // Their values may carry credentials, so an error never repeats them.
-const secretVariables = new Set(['DATABASE_URL', 'DATABASE_APP_URL', 'TANSIQ_DB_APP_PASSWORD']);
+const secretVariables = new Set(['DATABASE_URL', 'DATABASE_APP_URL', 'TANSIQ_DB_APP_PASSWORD', 'TANSIQ_JWT_SECRET']);
 
 export class ConfigError extends Error {
   override name = 'ConfigError';

@@ -1,14 +1,43 @@
+import { sql } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import type { Principal } from '@tansiq/shared';
 import type * as schema from './schema.ts';
 
 /** The Drizzle handle every service uses, whichever engine is underneath. */
 export type AppDb = PgDatabase<PgQueryResultHKT, typeof schema>;
+/** A transaction on it. */
+export type AppTx = Parameters<Parameters<AppDb['transaction']>[0]>[0];
 
 export interface Database {
   readonly kind: 'pglite' | 'postgres';
   /** Connected as the application role (on a server: not a superuser, owns no table). */
   readonly db: AppDb;
+  /**
+   * Runs `fn` in a transaction that carries the user's claims (`tansiq.role`, `tansiq.centre`,
+   * `tansiq.user_id`) as the application role, so row-level security applies to it.
+   */
+  asUser<T>(principal: Principal, fn: (tx: AppTx) => Promise<T>): Promise<T>;
   /** Resolves when the database answers a trivial query; rejects otherwise. */
   ping(): Promise<void>;
   close(): Promise<void>;
+}
+
+function quoteIdent(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`;
+}
+
+/**
+ * The shared body of `asUser`. `setRole` is the application role to switch to when the connection
+ * itself is privileged (embedded PGlite runs as its superuser); null on a server, where the pool
+ * already connects as the application role.
+ */
+export function claimsTransaction(db: AppDb, setRole: string | null) {
+  return <T>(principal: Principal, fn: (tx: AppTx) => Promise<T>): Promise<T> =>
+    db.transaction(async (tx) => {
+      if (setRole) await tx.execute(sql.raw(`set local role ${quoteIdent(setRole)}`));
+      await tx.execute(
+        sql`select set_config('tansiq.role', ${principal.role}, true), set_config('tansiq.centre', ${principal.centre ?? ''}, true), set_config('tansiq.user_id', ${principal.userId}, true)`,
+      );
+      return fn(tx);
+    });
 }

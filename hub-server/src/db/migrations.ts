@@ -11,4 +11,11 @@ export const migrationsFolder = path.resolve(path.dirname(fileURLToPath(import.m
 export const appGrants: Record<string, ReadonlyArray<'SELECT' | 'INSERT' | 'UPDATE' | 'DELETE'>> = {
   centres: ['SELECT'],
   users: ['SELECT', 'INSERT', 'UPDATE'],
+  sessions: ['SELECT', 'INSERT', 'UPDATE'],
+  refresh_tokens: ['SELECT', 'INSERT', 'UPDATE'],
+  hub_secrets: ['SELECT', 'INSERT'],
+  // Append-only: the database also rejects UPDATE and DELETE by trigger.
+  audit_log: ['SELECT', 'INSERT'],
+  alerts: ['SELECT', 'INSERT', 'UPDATE'],
+  briefs: ['SELECT', 'INSERT', 'UPDATE'],
 };

@@ -3,7 +3,10 @@ import { drizzle } from 'drizzle-orm/pglite';
 import { migrate } from 'drizzle-orm/pglite/migrator';
 import * as schema from './schema.ts';
 import { migrationsFolder } from './migrations.ts';
-import type { Database } from './database.ts';
+import { claimsTransaction, type Database } from './database.ts';
+import { ensureAppRole } from './app-role.ts';
+
+const EMBEDDED_APP_ROLE = 'tansiq_app';
 
 export interface PgliteOptions {
   /** A directory for a durable database, or undefined for one in memory. */
@@ -30,9 +33,13 @@ export async function openPglite(options: PgliteOptions = {}): Promise<EmbeddedD
   await client.waitReady;
   const db = drizzle({ client, schema });
   await migrate(db, { migrationsFolder });
+  // PGlite's one connection is its superuser; claims transactions switch to this role so that
+  // row-level security applies here exactly as on a server.
+  await ensureAppRole((text, params) => client.query(text, params), EMBEDDED_APP_ROLE);
   return {
     kind: 'pglite',
     db,
+    asUser: claimsTransaction(db, EMBEDDED_APP_ROLE),
     async ping() {
       await client.query('select 1');
     },

@@ -2,8 +2,9 @@ import pg from 'pg';
 import { drizzle } from 'drizzle-orm/node-postgres';
 import { migrate } from 'drizzle-orm/node-postgres/migrator';
 import * as schema from './schema.ts';
-import { appGrants, migrationsFolder } from './migrations.ts';
-import type { Database } from './database.ts';
+import { migrationsFolder } from './migrations.ts';
+import { claimsTransaction, type Database } from './database.ts';
+import { ensureAppRole, type Exec } from './app-role.ts';
 import type { Logger } from '../logger.ts';
 
 export interface PostgresOptions {
@@ -22,10 +23,6 @@ const MIGRATION_LOCK_KEY = 7_431_202_611;
 
 export class DatabaseSetupError extends Error {
   override name = 'DatabaseSetupError';
-}
-
-function quoteIdent(name: string): string {
-  return `"${name.replaceAll('"', '""')}"`;
 }
 
 export function deriveAppUrl(ownerUrl: string, role: string, password?: string): string {
@@ -50,30 +47,13 @@ export async function migratePostgres(options: PostgresOptions): Promise<string>
       );
     }
     await migrate(drizzle({ client: owner, schema }), { migrationsFolder });
-    await ensureAppRole(owner, appRole, options.appPassword);
+    const exec: Exec = (text, params) => owner.query(text, params);
+    await ensureAppRole(exec, appRole, options.appPassword ? owner.escapeLiteral(options.appPassword) : undefined);
     await owner.query('select pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]);
   } finally {
     await owner.end();
   }
   return appUrl;
-}
-
-async function ensureAppRole(owner: pg.Client, role: string, password?: string): Promise<void> {
-  const ident = quoteIdent(role);
-  const { rowCount } = await owner.query('select 1 from pg_roles where rolname = $1', [role]);
-  if (!rowCount) await owner.query(`create role ${ident} login`);
-  // Whatever it was before, the application role gets no power beyond its grants.
-  const passwordClause = password ? ` password ${owner.escapeLiteral(password)}` : '';
-  await owner.query(
-    `alter role ${ident} login nosuperuser nocreatedb nocreaterole nobypassrls noreplication${passwordClause}`,
-  );
-  const { rows } = await owner.query<{ db: string }>('select current_database() as db');
-  await owner.query(`grant connect on database ${quoteIdent(rows[0]!.db)} to ${ident}`);
-  await owner.query(`grant usage on schema public to ${ident}`);
-  await owner.query(`revoke all on all tables in schema public from ${ident}`);
-  for (const [table, privileges] of Object.entries(appGrants)) {
-    await owner.query(`grant ${privileges.join(', ')} on ${quoteIdent(table)} to ${ident}`);
-  }
 }
 
 /** Refuses to run as a role that could step around the database's own rules. */
@@ -108,9 +88,11 @@ export async function openPostgres(options: PostgresOptions): Promise<Database> 
     await pool.end();
     throw err;
   }
+  const db = drizzle({ client: pool, schema });
   return {
     kind: 'postgres',
-    db: drizzle({ client: pool, schema }),
+    db,
+    asUser: claimsTransaction(db, null),
     async ping() {
       await pool.query('select 1');
     },

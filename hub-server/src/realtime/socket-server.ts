@@ -1,22 +1,46 @@
 import type { Server as HttpServer } from 'node:http';
-import { Server } from 'socket.io';
-import type { ClientToServerEvents, ServerToClientEvents } from '@tansiq/shared';
+import { Server, type Socket } from 'socket.io';
+import { socketRefreshSchema, type ClientToServerEvents, type ServerToClientEvents } from '@tansiq/shared';
 import type { Config } from '../config/config.ts';
 import type { Logger } from '../logger.ts';
+import type { AuthContext, AuthService } from '../auth/auth.service.ts';
+import { roomsFor } from '../access/access.ts';
+import { toAppError } from '../http/error-handler.ts';
+import { errors } from '../http/errors.ts';
 import { isOriginAllowed } from './origin.ts';
+import { socketRequest } from './handlers.ts';
 
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type -- filled in by the multi-node issue
 export interface InterServerEvents {}
 export interface SocketData {
-  connectedAt: number;
+  auth: AuthContext;
+  expiryTimer?: NodeJS.Timeout;
 }
 
 export type HubIo = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
+type HubSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
 
 /** Largest socket message the hub reads; a bigger one closes that socket. */
 export const MAX_SOCKET_PAYLOAD_BYTES = 64 * 1024;
 
-export function createSocketServer(httpServer: HttpServer, config: Config, logger: Logger): HubIo {
+// setTimeout cannot wait longer than this (~24.8 days); access tokens live minutes.
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/** Disconnects the socket when its access token expires, unless `auth:refresh` moves the time. */
+function scheduleExpiry(socket: HubSocket): void {
+  clearTimeout(socket.data.expiryTimer);
+  const ms = Math.min(MAX_TIMER_MS, Math.max(0, socket.data.auth.expiresAt.getTime() - Date.now()));
+  socket.data.expiryTimer = setTimeout(() => {
+    socket.emit('auth:ended', { code: 'token_expired' });
+    socket.disconnect(true);
+  }, ms);
+}
+
+export function createSocketServer(
+  httpServer: HttpServer,
+  deps: { config: Config; auth: AuthService; logger: Logger },
+): HubIo {
+  const { config, auth, logger } = deps;
   const io: HubIo = new Server(httpServer, {
     path: '/socket.io',
     serveClient: false,
@@ -31,12 +55,48 @@ export function createSocketServer(httpServer: HttpServer, config: Config, logge
     },
   });
 
+  // Every socket carries a verified access token and a live session; the client chooses nothing.
+  io.use(async (socket, next) => {
+    try {
+      socket.data.auth = await auth.authenticate((socket.handshake.auth as { token?: unknown } | undefined)?.token);
+      next();
+    } catch (err) {
+      const refusal = toAppError(err, logger);
+      next(Object.assign(new Error(refusal.message), { data: refusal.toBody().error }));
+    }
+  });
+
   io.on('connection', (socket) => {
-    socket.data.connectedAt = Date.now();
+    void socket.join(roomsFor(socket.data.auth));
+    scheduleExpiry(socket);
+    socket.on('disconnect', () => clearTimeout(socket.data.expiryTimer));
+
     socket.on('system:ping', (ack) => {
       if (typeof ack === 'function') ack({ now: new Date().toISOString() });
     });
+
+    socket.on(
+      'auth:refresh',
+      socketRequest(
+        socketRefreshSchema,
+        async ({ token }) => {
+          const next = await auth.authenticate(token);
+          if (next.sessionId !== socket.data.auth.sessionId) throw errors.forbidden('the token belongs to another session');
+          socket.data.auth = next;
+          scheduleExpiry(socket);
+          return { expiresAt: next.expiresAt.toISOString() };
+        },
+        logger,
+      ),
+    );
   });
 
   return io;
+}
+
+/** Closes the sockets of ended sessions, on this and (through the adapter) every other hub process. */
+export function endSockets(io: HubIo, target: { userId: string } | { sessionId: string }): void {
+  const room = 'userId' in target ? `user:${target.userId}` : `session:${target.sessionId}`;
+  io.in(room).emit('auth:ended', { code: 'session_revoked' });
+  io.in(room).disconnectSockets(true);
 }

@@ -1,0 +1,46 @@
+import { sql } from 'drizzle-orm';
+import { check, doublePrecision, index, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { alertCategories, alertStatuses, severities, tlpLevels } from '@tansiq/shared';
+import { centres } from '../centres/centres.table.ts';
+import { users } from '../users/users.table.ts';
+
+const list = (values: readonly string[]) => sql.raw(values.map((v) => `'${v}'`).join(', '));
+
+/** Alerts; row-level security (migration 0003) repeats the read policy as a second wall. */
+export const alerts = pgTable(
+  'alerts',
+  {
+    /** May be chosen by the client, so a resend after a dropped link creates nothing twice. */
+    id: uuid('id').primaryKey().defaultRandom(),
+    centre: text('centre')
+      .notNull()
+      .references(() => centres.code),
+    category: text('category', { enum: alertCategories }).notNull(),
+    severity: text('severity', { enum: severities }).notNull(),
+    title: text('title').notNull(),
+    description: text('description').notNull().default(''),
+    lat: doublePrecision('lat').notNull(),
+    lng: doublePrecision('lng').notNull(),
+    crossing: text('crossing'),
+    sector: text('sector'),
+    observedAt: timestamp('observed_at', { withTimezone: true }).notNull().defaultNow(),
+    reporterId: uuid('reporter_id')
+      .notNull()
+      .references(() => users.id),
+    tlp: text('tlp', { enum: tlpLevels }).notNull(),
+    recipients: text('recipients').array().notNull().default(sql`'{}'::text[]`),
+    status: text('status', { enum: alertStatuses }).notNull().default('open'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    check('alerts_category_known', sql`${t.category} in (${list(alertCategories)})`),
+    check('alerts_severity_known', sql`${t.severity} in (${list(severities)})`),
+    check('alerts_tlp_known', sql`${t.tlp} in (${list(tlpLevels)})`),
+    check('alerts_status_known', sql`${t.status} in (${list(alertStatuses)})`),
+    check('alerts_lat_range', sql`${t.lat} between -90 and 90`),
+    check('alerts_lng_range', sql`${t.lng} between -180 and 180`),
+    index('alerts_centre_idx').on(t.centre),
+    index('alerts_created_idx').on(t.createdAt),
+  ],
+);

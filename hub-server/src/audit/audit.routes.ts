@@ -1,0 +1,18 @@
+import { Router } from 'express';
+import { auditQuerySchema, canAdminister } from '@tansiq/shared';
+import type { AppDb } from '../db/database.ts';
+import { parseInput } from '../http/errors.ts';
+import { authOf, enforce, requestContext, requireAuth } from '../access/access.ts';
+import type { AuthService } from '../auth/auth.service.ts';
+import { listAudit } from './audit.service.ts';
+
+export function auditRoutes(db: AppDb, auth: AuthService): Router {
+  const router = Router();
+  router.get('/api/v1/audit', requireAuth(auth), async (req, res) => {
+    const caller = authOf(req);
+    await enforce(db, caller, requestContext(req).source, canAdminister(caller.principal), 'audit.read', { type: 'audit' });
+    const query = parseInput(auditQuerySchema, req.query);
+    res.json({ records: await listAudit(db, query) });
+  });
+  return router;
+}

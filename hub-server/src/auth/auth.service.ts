@@ -1,0 +1,223 @@
+import { randomUUID } from 'node:crypto';
+import { and, eq, gt, isNull, sql } from 'drizzle-orm';
+import { RateLimiterMemory } from 'rate-limiter-flexible';
+import type { LoginRequest, Principal, TokenPair } from '@tansiq/shared';
+import type { Config } from '../config/config.ts';
+import type { AppDb, AppTx } from '../db/database.ts';
+import type { Logger } from '../logger.ts';
+import { AppError, errors } from '../http/errors.ts';
+import { recordAudit } from '../audit/audit.service.ts';
+import { users } from '../users/users.table.ts';
+import { toUser } from '../users/users.mapper.ts';
+import { hashPassword, verifyPassword } from '../users/passwords.ts';
+import { refreshTokens, sessions } from './sessions.table.ts';
+import { hashRefreshToken, newRefreshToken, type AccessTokens } from './tokens.ts';
+
+/** Where a request came from, for the audit log and the throttle. */
+export interface RequestContext {
+  source: string | null;
+  userAgent?: string | null;
+}
+
+/** An authenticated caller: the current state of the user in the database, not just the token. */
+export interface AuthContext {
+  principal: Principal;
+  username: string;
+  sessionId: string;
+  expiresAt: Date;
+}
+
+/** Tells the realtime layer to close sockets of ended sessions (all of a user's, or one). */
+export interface SessionEnded {
+  (target: { userId: string } | { sessionId: string }): void;
+}
+
+const THROTTLE_WINDOW_SECONDS = 15 * 60;
+const BAD_CREDENTIALS = 'wrong username or password';
+
+export class AuthService {
+  private readonly perUser: RateLimiterMemory;
+  private readonly perAddress: RateLimiterMemory;
+  private dummyHash: Promise<string> | null = null;
+
+  constructor(
+    private readonly db: AppDb,
+    private readonly tokens: AccessTokens,
+    private readonly config: Config,
+    private readonly sessionEnded: SessionEnded,
+    private readonly logger: Logger,
+  ) {
+    this.perUser = new RateLimiterMemory({ points: config.TANSIQ_LOGIN_FAILURES_PER_USER, duration: THROTTLE_WINDOW_SECONDS });
+    this.perAddress = new RateLimiterMemory({
+      points: config.TANSIQ_LOGIN_FAILURES_PER_ADDRESS,
+      duration: THROTTLE_WINDOW_SECONDS,
+    });
+  }
+
+  async login(input: LoginRequest, ctx: RequestContext): Promise<TokenPair> {
+    const userKey = input.username.toLowerCase();
+    const addressKey = ctx.source ?? 'unknown';
+    await this.checkThrottle(userKey, addressKey);
+
+    const [user] = await this.db
+      .select()
+      .from(users)
+      .where(sql`lower(${users.username}) = ${userKey}`);
+    // An unknown user costs the same hash check as a known one, and gets the same answer.
+    const hash = user?.passwordHash ?? (await (this.dummyHash ??= hashPassword('not a password of anyone')));
+    const passwordOk = await verifyPassword(hash, input.password);
+    if (!user || !passwordOk || user.disabledAt) {
+      await Promise.all([
+        this.perUser.penalty(userKey).catch(() => undefined),
+        this.perAddress.penalty(addressKey).catch(() => undefined),
+      ]);
+      await recordAudit(this.db, { username: input.username.slice(0, 64), source: ctx.source }, {
+        action: 'auth.login',
+        outcome: 'failed',
+        ...(user ? { targetType: 'user', targetId: user.id } : {}),
+        details: { reason: !user ? 'unknown_user' : user.disabledAt ? 'disabled' : 'wrong_password' },
+      });
+      throw errors.unauthenticated(BAD_CREDENTIALS);
+    }
+    await this.perUser.delete(userKey);
+
+    const sessionId = randomUUID();
+    const refreshToken = await this.db.transaction(async (tx) => {
+      await tx
+        .insert(sessions)
+        .values({ id: sessionId, userId: user.id, source: ctx.source, userAgent: ctx.userAgent?.slice(0, 300) ?? null });
+      await recordAudit(tx, { principal: this.principalOf(user), source: ctx.source }, {
+        action: 'auth.login',
+        outcome: 'ok',
+        targetType: 'session',
+        targetId: sessionId,
+      });
+      return this.storeRefreshToken(tx, sessionId);
+    });
+    return this.pair(user, sessionId, refreshToken);
+  }
+
+  /** Rotates a refresh token. A token used a second time revokes its whole family (the session). */
+  async refresh(refreshToken: string, ctx: RequestContext): Promise<TokenPair> {
+    const tokenHash = hashRefreshToken(refreshToken);
+    type Outcome =
+      | { kind: 'rotated'; user: typeof users.$inferSelect; sessionId: string; refreshToken: string }
+      | { kind: 'refused'; reused: { sessionId: string } | null };
+    const result = await this.db.transaction(async (tx): Promise<Outcome> => {
+      const [claimed] = await tx
+        .update(refreshTokens)
+        .set({ usedAt: sql`now()` })
+        .where(
+          and(eq(refreshTokens.tokenHash, tokenHash), isNull(refreshTokens.usedAt), gt(refreshTokens.expiresAt, sql`now()`)),
+        )
+        .returning({ sessionId: refreshTokens.sessionId });
+      if (!claimed) return { kind: 'refused', reused: await this.findReuse(tx, tokenHash) };
+      const [row] = await tx
+        .select({ user: users, session: sessions })
+        .from(sessions)
+        .innerJoin(users, eq(users.id, sessions.userId))
+        .where(eq(sessions.id, claimed.sessionId));
+      if (!row || row.session.revokedAt || row.user.disabledAt) return { kind: 'refused', reused: null };
+      await tx.update(sessions).set({ lastUsedAt: sql`now()` }).where(eq(sessions.id, row.session.id));
+      const refreshToken = await this.storeRefreshToken(tx, row.session.id);
+      return { kind: 'rotated', user: row.user, sessionId: row.session.id, refreshToken };
+    });
+    if (result.kind === 'rotated') return this.pair(result.user, result.sessionId, result.refreshToken);
+    if (result.reused) {
+      await this.endSession(result.reused.sessionId, 'refresh_token_reused', { source: ctx.source });
+      this.logger.warn({ sessionId: result.reused.sessionId }, 'refresh token used twice; session revoked');
+    }
+    throw errors.unauthenticated('the refresh token is not valid');
+  }
+
+  private async findReuse(tx: AppTx, tokenHash: string): Promise<{ sessionId: string } | null> {
+    const [row] = await tx
+      .select({ sessionId: refreshTokens.sessionId, usedAt: refreshTokens.usedAt })
+      .from(refreshTokens)
+      .where(eq(refreshTokens.tokenHash, tokenHash));
+    return row?.usedAt ? { sessionId: row.sessionId } : null;
+  }
+
+  /** Checks an access token and the live state behind it: the session open, the user enabled. */
+  async authenticate(token: unknown): Promise<AuthContext> {
+    const claims = await this.tokens.verify(token);
+    const [row] = await this.db
+      .select({ user: users, session: sessions })
+      .from(sessions)
+      .innerJoin(users, eq(users.id, sessions.userId))
+      .where(eq(sessions.id, claims.sid));
+    if (!row || row.user.id !== claims.sub) throw errors.unauthenticated('the session is not valid');
+    if (row.session.revokedAt) throw errors.unauthenticated('the session has ended');
+    if (row.user.disabledAt) throw errors.unauthenticated('the account is disabled');
+    return {
+      principal: this.principalOf(row.user),
+      username: row.user.username,
+      sessionId: row.session.id,
+      expiresAt: new Date(claims.exp * 1000),
+    };
+  }
+
+  async logout(auth: AuthContext, ctx: RequestContext): Promise<void> {
+    await this.endSession(auth.sessionId, 'logout', { principal: { ...auth.principal, username: auth.username }, source: ctx.source });
+  }
+
+  /** Ends one session (its refresh tokens die with it) and closes its sockets. */
+  async endSession(
+    sessionId: string,
+    reason: string,
+    actor: { principal?: Principal & { username?: string }; source: string | null },
+  ): Promise<void> {
+    await this.db.transaction(async (tx) => {
+      await tx
+        .update(sessions)
+        .set({ revokedAt: sql`now()`, revokedReason: reason })
+        .where(and(eq(sessions.id, sessionId), isNull(sessions.revokedAt)));
+      await recordAudit(tx, actor, { action: 'auth.session_ended', outcome: 'ok', targetType: 'session', targetId: sessionId, details: { reason } });
+    });
+    this.sessionEnded({ sessionId });
+  }
+
+  /**
+   * Ends every open session of a user, inside the caller's transaction (the change that requires it).
+   * Call `announceUserSessionsEnded` after that transaction commits.
+   */
+  async endUserSessions(tx: AppTx, userId: string, reason: string): Promise<void> {
+    await tx
+      .update(sessions)
+      .set({ revokedAt: sql`now()`, revokedReason: reason })
+      .where(and(eq(sessions.userId, userId), isNull(sessions.revokedAt)));
+  }
+
+  announceUserSessionsEnded(userId: string): void {
+    this.sessionEnded({ userId });
+  }
+
+  private principalOf(user: typeof users.$inferSelect): Principal & { username: string } {
+    return { userId: user.id, role: user.role, centre: user.centre, username: user.username };
+  }
+
+  private async storeRefreshToken(tx: AppTx, sessionId: string): Promise<string> {
+    const refresh = newRefreshToken();
+    await tx.insert(refreshTokens).values({
+      tokenHash: refresh.hash,
+      sessionId,
+      expiresAt: new Date(Date.now() + this.config.TANSIQ_REFRESH_TOKEN_HOURS * 3600_000),
+    });
+    return refresh.token;
+  }
+
+  // Signed after the transaction commits: the key may need a query of its own on first use.
+  private async pair(user: typeof users.$inferSelect, sessionId: string, refreshToken: string): Promise<TokenPair> {
+    const access = await this.tokens.sign({ sub: user.id, sid: sessionId, role: user.role, centre: user.centre, name: user.username });
+    return { accessToken: access.token, expiresIn: this.config.TANSIQ_ACCESS_TOKEN_SECONDS, refreshToken, user: toUser(user) };
+  }
+
+  private async checkThrottle(userKey: string, addressKey: string): Promise<void> {
+    const [u, a] = await Promise.all([this.perUser.get(userKey), this.perAddress.get(addressKey)]);
+    const blocked = [u, a].filter((r) => r !== null && r.remainingPoints <= 0);
+    if (blocked.length > 0) {
+      const retryAfter = Math.ceil(Math.max(...blocked.map((r) => r!.msBeforeNext)) / 1000);
+      throw new AppError(429, 'rate_limited', 'too many failed logins; try again later', { retryAfterSeconds: retryAfter });
+    }
+  }
+}

@@ -1,0 +1,27 @@
+import { appGrants } from './migrations.ts';
+
+/** Runs one SQL statement on the owner connection. */
+export type Exec = (text: string, params?: unknown[]) => Promise<{ rows: unknown[] }>;
+
+export function quoteIdent(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`;
+}
+
+/**
+ * Makes sure the application role exists with no power beyond its table grants (no superuser,
+ * no BYPASSRLS, no role or database creation). `passwordLiteral` is an already-escaped SQL literal.
+ */
+export async function ensureAppRole(exec: Exec, role: string, passwordLiteral?: string): Promise<void> {
+  const ident = quoteIdent(role);
+  const { rows } = await exec('select 1 from pg_roles where rolname = $1', [role]);
+  if (rows.length === 0) await exec(`create role ${ident} login`);
+  const passwordClause = passwordLiteral ? ` password ${passwordLiteral}` : '';
+  await exec(`alter role ${ident} login nosuperuser nocreatedb nocreaterole nobypassrls noreplication${passwordClause}`);
+  const db = (await exec('select current_database() as db')).rows[0] as { db: string };
+  await exec(`grant connect on database ${quoteIdent(db.db)} to ${ident}`);
+  await exec(`grant usage on schema public to ${ident}`);
+  await exec(`revoke all on all tables in schema public from ${ident}`);
+  for (const [table, privileges] of Object.entries(appGrants)) {
+    await exec(`grant ${privileges.join(', ')} on ${quoteIdent(table)} to ${ident}`);
+  }
+}

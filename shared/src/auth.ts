@@ -1,0 +1,94 @@
+import { z } from 'zod';
+import { centreCodeSchema, roleSchema } from './domain.ts';
+
+export const usernameSchema = z
+  .string()
+  .trim()
+  .min(3, 'at least 3 characters')
+  .max(64, 'at most 64 characters')
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'letters, digits, dot, dash and underscore');
+
+/** Passwords: long rather than clever (NIST SP 800-63B): 12 to 256 characters. */
+export const passwordSchema = z.string().min(12, 'at least 12 characters').max(256, 'at most 256 characters');
+
+export const loginRequestSchema = z.strictObject({
+  username: z.string().min(1).max(64),
+  password: z.string().min(1).max(256),
+});
+export type LoginRequest = z.infer<typeof loginRequestSchema>;
+
+export const refreshRequestSchema = z.strictObject({
+  refreshToken: z.string().min(20).max(200),
+});
+
+export const userSchema = z.object({
+  id: z.uuid(),
+  username: z.string(),
+  displayName: z.string(),
+  role: roleSchema,
+  centre: z.string().nullable(),
+  disabled: z.boolean(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export type User = z.infer<typeof userSchema>;
+
+export const tokenPairSchema = z.object({
+  accessToken: z.string(),
+  /** Seconds until the access token expires. */
+  expiresIn: z.number(),
+  refreshToken: z.string(),
+  user: userSchema,
+});
+export type TokenPair = z.infer<typeof tokenPairSchema>;
+
+export const createUserSchema = z.strictObject({
+  username: usernameSchema,
+  displayName: z.string().trim().min(1).max(120),
+  role: roleSchema,
+  centre: centreCodeSchema.nullable().optional(),
+  password: passwordSchema,
+});
+export type CreateUser = z.infer<typeof createUserSchema>;
+
+export const patchUserSchema = z
+  .strictObject({
+    displayName: z.string().trim().min(1).max(120).optional(),
+    role: roleSchema.optional(),
+    centre: centreCodeSchema.nullable().optional(),
+    disabled: z.boolean().optional(),
+  })
+  .refine((v) => Object.keys(v).length > 0, 'name at least one field to change');
+export type PatchUser = z.infer<typeof patchUserSchema>;
+
+export const resetPasswordSchema = z.strictObject({ password: passwordSchema });
+
+export const usersListSchema = z.object({ users: z.array(userSchema) });
+
+export const auditQuerySchema = z.strictObject({
+  after: z.coerce.number().int().min(0).optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+  actor: z.string().max(64).optional(),
+  action: z.string().max(64).optional(),
+});
+
+export const auditRecordSchema = z.object({
+  seq: z.number(),
+  at: z.string(),
+  actorId: z.string().nullable(),
+  actorUsername: z.string().nullable(),
+  role: z.string().nullable(),
+  centre: z.string().nullable(),
+  action: z.string(),
+  targetType: z.string().nullable(),
+  targetId: z.string().nullable(),
+  outcome: z.enum(['ok', 'refused', 'failed']),
+  source: z.string().nullable(),
+  details: z.unknown(),
+  hash: z.string(),
+});
+export type AuditRecord = z.infer<typeof auditRecordSchema>;
+export const auditListSchema = z.object({ records: z.array(auditRecordSchema) });
+
+/** Socket: `auth:refresh` replaces the socket's access token before it expires. */
+export const socketRefreshSchema = z.strictObject({ token: z.string().min(1).max(4096) });

@@ -1,0 +1,113 @@
+import type { BriefStatus, Role, Tlp } from './domain.ts';
+
+/**
+ * The access table of DESIGN.md as pure functions. The hub calls them for every route and socket
+ * event (through hub-server/src/access); the console calls them to hide what a user may not do.
+ * PostgreSQL row-level security repeats the two read rules (tansiq_can_read_alert/_brief); a test
+ * checks that both walls agree.
+ */
+export interface Principal {
+  userId: string;
+  role: Role;
+  /** EAST/WEST/SOUTH for officers and supervisors, STUDIES for analysts, null otherwise. */
+  centre: string | null;
+}
+
+/** What sharing decisions look at: origin centre, TLP and named recipient centres. */
+export interface Shared {
+  centre: string;
+  tlp: Tlp;
+  recipients: readonly string[];
+}
+
+const isCentreStaff = (p: Principal) => p.role === 'officer' || p.role === 'supervisor';
+const addressedTo = (s: Pick<Shared, 'recipients'>, centre: string | null) => centre !== null && s.recipients.includes(centre);
+const isOpenTlp = (tlp: Tlp) => tlp === 'CLEAR' || tlp === 'GREEN';
+
+export function canReadAlert(p: Principal, a: Shared): boolean {
+  switch (p.role) {
+    case 'officer':
+    case 'supervisor':
+      return isOpenTlp(a.tlp) || a.centre === p.centre || addressedTo(a, p.centre);
+    case 'analyst':
+      return a.tlp !== 'RED' || a.centre === p.centre || addressedTo(a, p.centre);
+    case 'coordinator':
+      return a.tlp !== 'RED';
+    case 'board':
+      return isOpenTlp(a.tlp);
+    case 'admin':
+      return false;
+  }
+}
+
+export function canRaiseAlert(p: Principal): boolean {
+  return isCentreStaff(p) && p.centre !== null;
+}
+
+/** Acknowledge on behalf of the caller's own centre, which must be a recipient. */
+export function canAcknowledgeAlert(p: Principal, a: Shared): boolean {
+  return isCentreStaff(p) && addressedTo(a, p.centre) && canReadAlert(p, a);
+}
+
+export function canUpdateAlert(p: Principal, a: Shared): boolean {
+  return (isCentreStaff(p) || p.role === 'analyst') && canReadAlert(p, a);
+}
+
+export function canResolveAlert(p: Principal, a: Shared): boolean {
+  return p.role === 'supervisor' && a.centre === p.centre;
+}
+
+export const canEscalateAlert = canResolveAlert;
+
+/** 'full' to read handovers, 'status' for the board's status-only view, or none. */
+export function handoverAccess(p: Principal, centre: string): 'full' | 'status' | null {
+  if (isCentreStaff(p)) return p.centre === centre ? 'full' : null;
+  if (p.role === 'coordinator') return 'full';
+  if (p.role === 'board') return 'status';
+  return null;
+}
+
+/** Draft, submit and accept handovers: supervisors, for their own centre. */
+export function canWriteHandover(p: Principal, centre: string): boolean {
+  return p.role === 'supervisor' && p.centre === centre;
+}
+
+export interface BriefSharing {
+  status: BriefStatus;
+  tlp: Tlp;
+  recipients: readonly string[];
+}
+
+export function canReadBrief(p: Principal, b: BriefSharing): boolean {
+  const released = b.status === 'published' || b.status === 'superseded';
+  switch (p.role) {
+    case 'analyst':
+      return true;
+    case 'officer':
+    case 'supervisor':
+      return released && (isOpenTlp(b.tlp) || addressedTo(b, p.centre));
+    case 'coordinator':
+      return released && b.tlp !== 'RED';
+    case 'board':
+      return b.status === 'published' && b.tlp === 'CLEAR';
+    case 'admin':
+      return false;
+  }
+}
+
+/** Write, review and publish briefs. */
+export function canWriteBrief(p: Principal): boolean {
+  return p.role === 'analyst';
+}
+
+/** Users, centres and the audit log. */
+export function canAdminister(p: Principal): boolean {
+  return p.role === 'admin';
+}
+
+/** Which roles belong to a centre, and of which kind. */
+export function centreKindFor(role: Role): 'joint' | 'studies' | null {
+  if (role === 'officer' || role === 'supervisor') return 'joint';
+  if (role === 'analyst') return 'studies';
+  return null;
+}
