@@ -9,3 +9,6 @@ export * as schema from './db/schema.ts';
 export { loadDemoData, type DemoAccount } from './demo/demo.ts';
 export { hashPassword, verifyPassword } from './users/passwords.ts';
 export { deriveAppUrl, DatabaseSetupError } from './db/postgres.ts';
+export { createUser } from './users/users.service.ts';
+export { verifyAudit, recordAudit, type AuditVerification } from './audit/audit.service.ts';
+export { AccessTokens, TOKEN_AUDIENCE, TOKEN_ISSUER } from './auth/tokens.ts';

@@ -1,11 +1,23 @@
 import { parseArgs } from 'node:util';
-import { ConfigError, createLogger, loadConfig, loadDemoData, openDatabase } from '@tansiq/hub-server';
+import { text } from 'node:stream/consumers';
+import { createUserSchema } from '@tansiq/shared';
+import {
+  createLogger,
+  createUser,
+  loadConfig,
+  loadDemoData,
+  openDatabase,
+  verifyAudit,
+} from '@tansiq/hub-server';
 
 const usage = `Usage: pnpm cli <command>
 
 Commands:
   migrate        apply the database migrations (DATABASE_URL, or PGlite in TANSIQ_DATA_DIR) and exit
   demo           load the demo accounts into a database that has no users; prints their passwords once
+  user add --username U --role R [--centre C] [--display-name N]
+                 create a user; the password is read from standard input (one line)
+  audit verify   recompute the audit log's hash chain; names the first row that does not fit (exit 1)
   help           this text
 
 The database is chosen by the same environment variables as the hub (see README.md).`;
@@ -25,7 +37,49 @@ async function withDatabase(
   }
 }
 
-const commands: Record<string, () => Promise<void>> = {
+class UsageError extends Error {}
+
+async function userAdd(args: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args,
+    strict: true,
+    options: {
+      username: { type: 'string' },
+      role: { type: 'string' },
+      centre: { type: 'string' },
+      'display-name': { type: 'string' },
+    },
+  });
+  const password = (await text(process.stdin)).split(/\r?\n/)[0] ?? '';
+  const parsed = createUserSchema.safeParse({
+    username: values.username,
+    displayName: values['display-name'] ?? values.username,
+    role: values.role,
+    centre: values.centre ?? null,
+    password,
+  });
+  if (!parsed.success) {
+    throw new UsageError(parsed.error.issues.map((i) => `${i.path.join('.') || 'input'}: ${i.message}`).join('; '));
+  }
+  await withDatabase(async (database) => {
+    const user = await createUser(database.db, parsed.data, { username: 'cli', source: 'cli' });
+    process.stdout.write(`created ${user.username} (${user.role}${user.centre ? `, ${user.centre}` : ''}) ${user.id}\n`);
+  });
+}
+
+async function auditVerify(): Promise<void> {
+  await withDatabase(async (database) => {
+    const result = await verifyAudit(database.db);
+    if (result.ok) {
+      process.stdout.write(`audit log intact: ${result.rows} rows verified\n`);
+      return;
+    }
+    process.stdout.write(`audit log BROKEN at row ${result.seq}: ${result.reason} (${result.rows} rows before it verified)\n`);
+    process.exitCode = 1;
+  });
+}
+
+const commands: Record<string, (args: string[]) => Promise<void>> = {
   async migrate() {
     await withDatabase(async (database) => {
       process.stdout.write(`migrated (${database.kind})\n`);
@@ -43,25 +97,32 @@ const commands: Record<string, () => Promise<void>> = {
       }
     });
   },
+  async user(args) {
+    if (args[0] !== 'add') throw new UsageError('expected "user add"');
+    await userAdd(args.slice(1));
+  },
+  async audit(args) {
+    if (args[0] !== 'verify') throw new UsageError('expected "audit verify"');
+    await auditVerify();
+  },
   async help() {
     process.stdout.write(`${usage}\n`);
   },
 };
 
 async function main(): Promise<void> {
-  const { positionals } = parseArgs({ allowPositionals: true, strict: true });
-  const name = positionals[0] ?? 'help';
+  const [name = 'help', ...args] = process.argv.slice(2);
   const command = commands[name];
-  if (!command) {
-    process.stderr.write(`unknown command "${name}"\n\n${usage}\n`);
-    process.exit(2);
-  }
-  await command();
+  if (!command) throw new UsageError(`unknown command "${name}"`);
+  await command(args);
 }
 
 main().catch((err: unknown) => {
-  process.stderr.write(
-    `tansiq: ${err instanceof ConfigError || err instanceof Error ? err.message : String(err)}\n`,
-  );
+  // Bad arguments or input: exit 2 with the reason; anything else (database, configuration): exit 1.
+  if (err instanceof UsageError) {
+    process.stderr.write(`tansiq: ${err.message}\n\n${usage}\n`);
+    process.exit(2);
+  }
+  process.stderr.write(`tansiq: ${err instanceof Error ? err.message : String(err)}\n`);
   process.exit(1);
 });

@@ -10,7 +10,6 @@ import { users } from './users.table.ts';
 import { toUser } from './users.mapper.ts';
 import { hashPassword } from './passwords.ts';
 
-export type { Principal };
 
 /** Users: list, create, change, disable, reset password. Access is checked by the caller (admin only). */
 export class UsersService {
@@ -30,26 +29,8 @@ export class UsersService {
     return toUser(row);
   }
 
-  async create(input: CreateUser, actor: Actor): Promise<User> {
-    const centre = input.centre ?? null;
-    await this.checkCentre(this.db, input.role, centre);
-    const passwordHash = await hashPassword(input.password);
-    return this.db.transaction(async (tx) => {
-      const [taken] = await tx.select({ id: users.id }).from(users).where(sql`lower(${users.username}) = lower(${input.username})`);
-      if (taken) throw errors.conflict('that username is taken');
-      const [row] = await tx
-        .insert(users)
-        .values({ username: input.username, displayName: input.displayName, role: input.role, centre, passwordHash })
-        .returning();
-      await recordAudit(tx, actor, {
-        action: 'user.create',
-        outcome: 'ok',
-        targetType: 'user',
-        targetId: row!.id,
-        details: { username: row!.username, role: row!.role, centre: row!.centre },
-      });
-      return toUser(row!);
-    });
+  create(input: CreateUser, actor: Actor): Promise<User> {
+    return createUser(this.db, input, actor);
   }
 
   /** A change of role, centre or a disable ends the user's sessions at once (REST and sockets). */
@@ -58,25 +39,50 @@ export class UsersService {
       const [current] = await tx.select().from(users).where(eq(users.id, id)).for('update');
       if (!current) throw errors.notFound('no such user');
       const role = patch.role ?? current.role;
-      const centre = patch.centre !== undefined ? patch.centre : patch.role && centreKindFor(patch.role) === null ? null : current.centre;
-      await this.checkCentre(tx, role, centre);
-      const disabledAt = patch.disabled === undefined ? current.disabledAt : patch.disabled ? (current.disabledAt ?? new Date()) : null;
+      const centre =
+        patch.centre !== undefined
+          ? patch.centre
+          : patch.role && centreKindFor(patch.role) === null
+            ? null
+            : current.centre;
+      await checkCentre(tx, role, centre);
+      const disabledAt =
+        patch.disabled === undefined
+          ? current.disabledAt
+          : patch.disabled
+            ? (current.disabledAt ?? new Date())
+            : null;
       if (actor.principal?.userId === id && (disabledAt || role !== 'admin')) {
         throw errors.conflict('an administrator cannot disable or demote their own account');
       }
       const [row] = await tx
         .update(users)
-        .set({ displayName: patch.displayName ?? current.displayName, role, centre, disabledAt, updatedAt: sql`now()` })
+        .set({
+          displayName: patch.displayName ?? current.displayName,
+          role,
+          centre,
+          disabledAt,
+          updatedAt: sql`now()`,
+        })
         .where(eq(users.id, id))
         .returning();
-      const endsSessions = role !== current.role || centre !== current.centre || (disabledAt !== null && current.disabledAt === null);
+      const endsSessions =
+        role !== current.role ||
+        centre !== current.centre ||
+        (disabledAt !== null && current.disabledAt === null);
       if (endsSessions) await this.auth.endUserSessions(tx, id, 'account_changed');
       await recordAudit(tx, actor, {
         action: 'user.update',
         outcome: 'ok',
         targetType: 'user',
         targetId: id,
-        details: { changed: Object.keys(patch), role, centre, disabled: disabledAt !== null, sessionsEnded: endsSessions },
+        details: {
+          changed: Object.keys(patch),
+          role,
+          centre,
+          disabled: disabledAt !== null,
+          sessionsEnded: endsSessions,
+        },
       });
       return { user: toUser(row!), endsSessions };
     });
@@ -94,21 +100,59 @@ export class UsersService {
         .returning({ id: users.id });
       if (!row) throw errors.notFound('no such user');
       await this.auth.endUserSessions(tx, id, 'password_reset');
-      await recordAudit(tx, actor, { action: 'user.reset_password', outcome: 'ok', targetType: 'user', targetId: id });
+      await recordAudit(tx, actor, {
+        action: 'user.reset_password',
+        outcome: 'ok',
+        targetType: 'user',
+        targetId: id,
+      });
     });
     this.auth.announceUserSessionsEnded(id);
   }
+}
 
-  /** Officers and supervisors belong to a joint centre, analysts to the studies centre, others to none. */
-  private async checkCentre(db: AppDb | AppTx, role: Role, centre: string | null): Promise<void> {
-    const kind = centreKindFor(role);
-    if (kind === null) {
-      if (centre !== null) throw errors.badRequest(`a ${role} belongs to no centre`, { field: 'centre' });
-      return;
-    }
-    if (centre === null) throw errors.badRequest(`a ${role} needs a centre`, { field: 'centre' });
-    const [row] = await db.select().from(centres).where(eq(centres.code, centre));
-    if (!row) throw errors.badRequest(`no centre ${centre}`, { field: 'centre' });
-    if (row.kind !== kind) throw errors.badRequest(`a ${role} belongs to a ${kind} centre, not ${centre}`, { field: 'centre' });
+/** Officers and supervisors belong to a joint centre, analysts to the studies centre, others to none. */
+async function checkCentre(db: AppDb | AppTx, role: Role, centre: string | null): Promise<void> {
+  const kind = centreKindFor(role);
+  if (kind === null) {
+    if (centre !== null) throw errors.badRequest(`a ${role} belongs to no centre`, { field: 'centre' });
+    return;
   }
+  if (centre === null) throw errors.badRequest(`a ${role} needs a centre`, { field: 'centre' });
+  const [row] = await db.select().from(centres).where(eq(centres.code, centre));
+  if (!row) throw errors.badRequest(`no centre ${centre}`, { field: 'centre' });
+  if (row.kind !== kind)
+    throw errors.badRequest(`a ${role} belongs to a ${kind} centre, not ${centre}`, { field: 'centre' });
+}
+
+/** Creates a user (password hashed with argon2id) and its audit record in one transaction. */
+export async function createUser(db: AppDb, input: CreateUser, actor: Actor): Promise<User> {
+  const centre = input.centre ?? null;
+  await checkCentre(db, input.role, centre);
+  const passwordHash = await hashPassword(input.password);
+  return db.transaction(async (tx) => {
+    const [taken] = await tx
+      .select({ id: users.id })
+      .from(users)
+      .where(sql`lower(${users.username}) = lower(${input.username})`);
+    if (taken) throw errors.conflict('that username is taken');
+    const [row] = await tx
+      .insert(users)
+      .values({
+        username: input.username,
+        displayName: input.displayName,
+        role: input.role,
+        centre,
+        passwordHash,
+      })
+      .returning();
+    await recordAudit(tx, actor, {
+      action: 'user.create',
+      outcome: 'ok',
+      targetType: 'user',
+      targetId: row!.id,
+      details: { username: row!.username, role: row!.role, centre: row!.centre },
+    });
+    return toUser(row!);
+  });
 }
