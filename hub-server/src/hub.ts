@@ -58,10 +58,19 @@ function contentSecurityPolicy(config: Config) {
 export function createHub({ config, database, logger }: HubDeps): Hub {
   const metrics = createMetrics();
   const { db } = database;
-  const tokens = new AccessTokens(signingKeySource(db, config.TANSIQ_JWT_SECRET), config.TANSIQ_ACCESS_TOKEN_SECONDS);
+  const tokens = new AccessTokens(
+    signingKeySource(db, config.TANSIQ_JWT_SECRET),
+    config.TANSIQ_ACCESS_TOKEN_SECONDS,
+  );
   // Bound once the socket server exists: ending a session closes its sockets.
   let io: HubIo | null = null;
-  const auth = new AuthService(db, tokens, config, (target) => io && endSockets(io, target), logger.child({ domain: 'auth' }));
+  const auth = new AuthService(
+    db,
+    tokens,
+    config,
+    (target) => io && endSockets(io, target),
+    logger.child({ domain: 'auth' }),
+  );
   const usersService = new UsersService(db, auth);
 
   const app = express();

@@ -59,11 +59,15 @@ async function userAdd(args: string[]): Promise<void> {
     password,
   });
   if (!parsed.success) {
-    throw new UsageError(parsed.error.issues.map((i) => `${i.path.join('.') || 'input'}: ${i.message}`).join('; '));
+    throw new UsageError(
+      parsed.error.issues.map((i) => `${i.path.join('.') || 'input'}: ${i.message}`).join('; '),
+    );
   }
   await withDatabase(async (database) => {
     const user = await createUser(database.db, parsed.data, { username: 'cli', source: 'cli' });
-    process.stdout.write(`created ${user.username} (${user.role}${user.centre ? `, ${user.centre}` : ''}) ${user.id}\n`);
+    process.stdout.write(
+      `created ${user.username} (${user.role}${user.centre ? `, ${user.centre}` : ''}) ${user.id}\n`,
+    );
   });
 }
 
@@ -74,7 +78,9 @@ async function auditVerify(): Promise<void> {
       process.stdout.write(`audit log intact: ${result.rows} rows verified\n`);
       return;
     }
-    process.stdout.write(`audit log BROKEN at row ${result.seq}: ${result.reason} (${result.rows} rows before it verified)\n`);
+    process.stdout.write(
+      `audit log BROKEN at row ${result.seq}: ${result.reason} (${result.rows} rows before it verified)\n`,
+    );
     process.exitCode = 1;
   });
 }

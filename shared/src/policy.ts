@@ -21,7 +21,8 @@ export interface Shared {
 }
 
 const isCentreStaff = (p: Principal) => p.role === 'officer' || p.role === 'supervisor';
-const addressedTo = (s: Pick<Shared, 'recipients'>, centre: string | null) => centre !== null && s.recipients.includes(centre);
+const addressedTo = (s: Pick<Shared, 'recipients'>, centre: string | null) =>
+  centre !== null && s.recipients.includes(centre);
 const isOpenTlp = (tlp: Tlp) => tlp === 'CLEAR' || tlp === 'GREEN';
 
 export function canReadAlert(p: Principal, a: Shared): boolean {

@@ -18,12 +18,23 @@ describe('login, refresh, logout', () => {
 
   test('login returns a 15-minute HS256 access token with issuer and audience, a refresh token and the user', async () => {
     const pair = await login(t.url, 'OFFICER.EAST');
-    expect(pair.user).toMatchObject({ username: 'officer.east', role: 'officer', centre: 'EAST', disabled: false });
+    expect(pair.user).toMatchObject({
+      username: 'officer.east',
+      role: 'officer',
+      centre: 'EAST',
+      disabled: false,
+    });
     expect(pair.user).not.toHaveProperty('passwordHash');
     const decoded = jwt.decode(pair.accessToken, { complete: true })!;
     expect(decoded.header.alg).toBe('HS256');
     const payload = decoded.payload as jwt.JwtPayload;
-    expect(payload).toMatchObject({ iss: TOKEN_ISSUER, aud: TOKEN_AUDIENCE, sub: ids.get('officer.east'), role: 'officer', centre: 'EAST' });
+    expect(payload).toMatchObject({
+      iss: TOKEN_ISSUER,
+      aud: TOKEN_AUDIENCE,
+      sub: ids.get('officer.east'),
+      role: 'officer',
+      centre: 'EAST',
+    });
     expect(payload.exp! - payload.iat!).toBe(900);
     expect(pair.expiresIn).toBe(900);
     expect(pair.refreshToken.length).toBeGreaterThanOrEqual(40);
@@ -33,8 +44,14 @@ describe('login, refresh, logout', () => {
 
   test('an unknown user gets exactly the answer a wrong password gets', async () => {
     const anonymous = api(t.url);
-    const unknown = await anonymous('POST', '/api/v1/auth/login', { username: 'nobody', password: 'whatever-password' });
-    const wrong = await anonymous('POST', '/api/v1/auth/login', { username: 'officer.south', password: 'whatever-password' });
+    const unknown = await anonymous('POST', '/api/v1/auth/login', {
+      username: 'nobody',
+      password: 'whatever-password',
+    });
+    const wrong = await anonymous('POST', '/api/v1/auth/login', {
+      username: 'officer.south',
+      password: 'whatever-password',
+    });
     expect(unknown.status).toBe(401);
     expect(wrong).toEqual(unknown);
   });
@@ -44,7 +61,10 @@ describe('login, refresh, logout', () => {
     ['missing password', { username: 'officer.east' }],
     ['a number for a name', { username: 7, password: 'x' }],
     ['an unknown field', { username: 'officer.east', password: TEST_PASSWORD, role: 'admin' }],
-    ['a __proto__ key', JSON.parse(`{"username":"officer.east","password":"${TEST_PASSWORD}","__proto__":{"role":"admin"}}`)],
+    [
+      'a __proto__ key',
+      JSON.parse(`{"username":"officer.east","password":"${TEST_PASSWORD}","__proto__":{"role":"admin"}}`),
+    ],
   ])('login with %s is a 400 validation error', async (_name, body) => {
     const res = await api(t.url)('POST', '/api/v1/auth/login', body);
     expect(res.status).toBe(400);
@@ -54,12 +74,29 @@ describe('login, refresh, logout', () => {
   test('failed logins throttle the username (429), even for the right password, and not other users', async () => {
     const anonymous = api(t.url);
     for (let i = 0; i < 3; i++) {
-      expect((await anonymous('POST', '/api/v1/auth/login', { username: 'supervisor.south', password: 'wrong-password-x' })).status).toBe(401);
+      expect(
+        (
+          await anonymous('POST', '/api/v1/auth/login', {
+            username: 'supervisor.south',
+            password: 'wrong-password-x',
+          })
+        ).status,
+      ).toBe(401);
     }
-    const blocked = await anonymous('POST', '/api/v1/auth/login', { username: 'supervisor.south', password: TEST_PASSWORD });
+    const blocked = await anonymous('POST', '/api/v1/auth/login', {
+      username: 'supervisor.south',
+      password: TEST_PASSWORD,
+    });
     expect(blocked.status).toBe(429);
     expect(errorBodySchema.parse(blocked.body).error.code).toBe('rate_limited');
-    expect((await anonymous('POST', '/api/v1/auth/login', { username: 'supervisor.west', password: TEST_PASSWORD })).status).toBe(200);
+    expect(
+      (
+        await anonymous('POST', '/api/v1/auth/login', {
+          username: 'supervisor.west',
+          password: TEST_PASSWORD,
+        })
+      ).status,
+    ).toBe(200);
   });
 
   test('refresh rotates; a refresh token used twice revokes the whole family', async () => {
@@ -75,8 +112,12 @@ describe('login, refresh, logout', () => {
     expect((await api(t.url, second.accessToken)('GET', '/api/v1/auth/me')).status).toBe(200);
 
     // The first token again: a thief or a replay. The family dies: both tokens, the session, its sockets.
-    expect((await anonymous('POST', '/api/v1/auth/refresh', { refreshToken: first.refreshToken })).status).toBe(401);
-    expect((await anonymous('POST', '/api/v1/auth/refresh', { refreshToken: second.refreshToken })).status).toBe(401);
+    expect(
+      (await anonymous('POST', '/api/v1/auth/refresh', { refreshToken: first.refreshToken })).status,
+    ).toBe(401);
+    expect(
+      (await anonymous('POST', '/api/v1/auth/refresh', { refreshToken: second.refreshToken })).status,
+    ).toBe(401);
     expect((await api(t.url, second.accessToken)('GET', '/api/v1/auth/me')).status).toBe(401);
     expect(await ended).toEqual({ code: 'session_revoked' });
     // Other sessions of the same user are not touched.
@@ -87,7 +128,9 @@ describe('login, refresh, logout', () => {
     const pair = await login(t.url, 'analyst');
     expect((await api(t.url, pair.accessToken)('POST', '/api/v1/auth/logout')).status).toBe(204);
     expect((await api(t.url, pair.accessToken)('GET', '/api/v1/auth/me')).status).toBe(401);
-    expect((await api(t.url)('POST', '/api/v1/auth/refresh', { refreshToken: pair.refreshToken })).status).toBe(401);
+    expect(
+      (await api(t.url)('POST', '/api/v1/auth/refresh', { refreshToken: pair.refreshToken })).status,
+    ).toBe(401);
   });
 
   test('a disabled user’s open socket is disconnected within 5 s and REST refuses its token', async () => {
@@ -96,12 +139,19 @@ describe('login, refresh, logout', () => {
     const socket = await connectSocket(t.url, officer.accessToken);
     const disconnected = new Promise<number>((resolve) => socket.on('disconnect', () => resolve(Date.now())));
     const started = Date.now();
-    const res = await api(t.url, admin.accessToken)('PATCH', `/api/v1/users/${ids.get('officer.south')}`, { disabled: true });
+    const res = await api(t.url, admin.accessToken)('PATCH', `/api/v1/users/${ids.get('officer.south')}`, {
+      disabled: true,
+    });
     expect(res.status).toBe(200);
     expect((await disconnected) - started).toBeLessThan(5000);
     expect((await api(t.url, officer.accessToken)('GET', '/api/v1/auth/me')).status).toBe(401);
-    expect((await api(t.url)('POST', '/api/v1/auth/refresh', { refreshToken: officer.refreshToken })).status).toBe(401);
-    const again = await api(t.url)('POST', '/api/v1/auth/login', { username: 'officer.south', password: TEST_PASSWORD });
+    expect(
+      (await api(t.url)('POST', '/api/v1/auth/refresh', { refreshToken: officer.refreshToken })).status,
+    ).toBe(401);
+    const again = await api(t.url)('POST', '/api/v1/auth/login', {
+      username: 'officer.south',
+      password: TEST_PASSWORD,
+    });
     expect(again.status).toBe(401);
   });
 
@@ -110,7 +160,9 @@ describe('login, refresh, logout', () => {
     const supervisor = await login(t.url, 'supervisor.east');
     const socket = await connectSocket(t.url, supervisor.accessToken);
     const disconnected = new Promise<void>((resolve) => socket.on('disconnect', () => resolve()));
-    const res = await api(t.url, admin.accessToken)('PATCH', `/api/v1/users/${ids.get('supervisor.east')}`, { centre: 'WEST' });
+    const res = await api(t.url, admin.accessToken)('PATCH', `/api/v1/users/${ids.get('supervisor.east')}`, {
+      centre: 'WEST',
+    });
     expect(res).toMatchObject({ status: 200, body: { user: { centre: 'WEST' } } });
     await disconnected;
     expect((await api(t.url, supervisor.accessToken)('GET', '/api/v1/auth/me')).status).toBe(401);
@@ -136,22 +188,42 @@ describe('forged and broken tokens', () => {
     return rest;
   };
   const sign = (payload: object, options: jwt.SignOptions, key: string = SECRET) =>
-    jwt.sign(payload, key, { issuer: TOKEN_ISSUER, audience: TOKEN_AUDIENCE, subject: claims.sub!, expiresIn: 600, ...options });
+    jwt.sign(payload, key, {
+      issuer: TOKEN_ISSUER,
+      audience: TOKEN_AUDIENCE,
+      subject: claims.sub!,
+      expiresIn: 600,
+      ...options,
+    });
   const b64 = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
 
   const forgeries: [string, () => string][] = [
     ['alg: none', () => `${b64({ alg: 'none', typ: 'JWT' })}.${valid.split('.')[1]}.`],
     ['a wrong key', () => sign(base(), {}, 'another-key-of-sufficient-length-0123456789abcdef')],
     ['HS512 with the right key (algorithm pinned)', () => sign(base(), { algorithm: 'HS512' })],
-    ['expired', () => jwt.sign({ ...base(), exp: Math.floor(Date.now() / 1000) - 10 }, SECRET, { issuer: TOKEN_ISSUER, audience: TOKEN_AUDIENCE, subject: claims.sub! })],
+    [
+      'expired',
+      () =>
+        jwt.sign({ ...base(), exp: Math.floor(Date.now() / 1000) - 10 }, SECRET, {
+          issuer: TOKEN_ISSUER,
+          audience: TOKEN_AUDIENCE,
+          subject: claims.sub!,
+        }),
+    ],
     ['not yet valid', () => sign(base(), { notBefore: 3600 })],
     ['a wrong audience', () => sign(base(), { audience: 'someone-else' })],
     ['a wrong issuer', () => sign(base(), { issuer: 'evil-hub' })],
-    ['edited claims (role: admin, signature kept)', () => {
-      const [header, , signature] = valid.split('.');
-      return `${header}.${b64({ ...claims, role: 'admin', centre: null })}.${signature}`;
-    }],
-    ['a valid signature over claims of an unknown session', () => sign({ ...base(), sid: '00000000-0000-4000-8000-000000000000' }, {})],
+    [
+      'edited claims (role: admin, signature kept)',
+      () => {
+        const [header, , signature] = valid.split('.');
+        return `${header}.${b64({ ...claims, role: 'admin', centre: null })}.${signature}`;
+      },
+    ],
+    [
+      'a valid signature over claims of an unknown session',
+      () => sign({ ...base(), sid: '00000000-0000-4000-8000-000000000000' }, {}),
+    ],
     ['garbage', () => 'not-a-jwt'],
     ['an empty string', () => ''],
   ];
@@ -179,7 +251,9 @@ describe('forged and broken tokens', () => {
   });
 
   test('a socket with no token at all is refused', async () => {
-    await expect(connectSocket(t.url, undefined)).rejects.toMatchObject({ data: { code: 'unauthenticated' } });
+    await expect(connectSocket(t.url, undefined)).rejects.toMatchObject({
+      data: { code: 'unauthenticated' },
+    });
   });
 });
 
@@ -219,9 +293,15 @@ describe('socket token expiry and auth:refresh', () => {
     const a = await login(t.url, 'officer.east');
     const b = await login(t.url, 'officer.east');
     const socket = await connectSocket(t.url, a.accessToken);
-    expect(await socket.emitWithAck('auth:refresh', { token: 42 })).toMatchObject({ error: { code: 'validation_failed' } });
-    expect(await socket.emitWithAck('auth:refresh', { token: b.accessToken })).toMatchObject({ error: { code: 'forbidden' } });
-    expect(await socket.emitWithAck('auth:refresh', { token: 'nope' })).toMatchObject({ error: { code: 'unauthenticated' } });
+    expect(await socket.emitWithAck('auth:refresh', { token: 42 })).toMatchObject({
+      error: { code: 'validation_failed' },
+    });
+    expect(await socket.emitWithAck('auth:refresh', { token: b.accessToken })).toMatchObject({
+      error: { code: 'forbidden' },
+    });
+    expect(await socket.emitWithAck('auth:refresh', { token: 'nope' })).toMatchObject({
+      error: { code: 'unauthenticated' },
+    });
     expect(await socket.emitWithAck('system:ping')).toMatchObject({ now: expect.any(String) });
     socket.close();
   });

@@ -1,8 +1,11 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import fs from 'node:fs';
 import pg from 'pg';
 import { sql } from 'drizzle-orm';
 import {
+  appGrants,
   createLogger,
+  migrationsFolder,
   DatabaseSetupError,
   deriveAppUrl,
   openPostgres,
@@ -52,7 +55,7 @@ describe('database on the PostgreSQL server', () => {
       const { rows: tables } = await owner.query<{ tablename: string; tableowner: string }>(
         "select tablename, tableowner from pg_tables where schemaname = 'public'",
       );
-      expect(tables.map((t) => t.tablename).sort()).toEqual(['centres', 'users']);
+      expect(tables.map((t) => t.tablename).sort()).toEqual(Object.keys(appGrants).sort());
       expect(tables.filter((t) => t.tableowner === server.appRole)).toEqual([]);
     } finally {
       await owner.end();
@@ -78,7 +81,7 @@ describe('database on the PostgreSQL server', () => {
         'select count(*)::int as n from drizzle.__drizzle_migrations',
       );
       await owner.end();
-      expect(rows[0]?.n).toBe(2);
+      expect(rows[0]?.n).toBe(fs.readdirSync(migrationsFolder).filter((f) => f.endsWith('.sql')).length);
       const centres = await more[0]!.db.select().from(schema.centres);
       expect(centres).toHaveLength(4);
     } finally {

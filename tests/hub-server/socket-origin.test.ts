@@ -33,9 +33,12 @@ describe('socket handshake origin check (allowRequest)', () => {
     expect((await tryConnect(transport, 'https://evil.example')).ok).toBe(false);
   });
 
-  test.each(transports)('%s: a foreign Origin that only shares the host name is refused', async (transport) => {
-    expect((await tryConnect(transport, 'http://127.0.0.1:1')).ok).toBe(false);
-  });
+  test.each(transports)(
+    '%s: a foreign Origin that only shares the host name is refused',
+    async (transport) => {
+      expect((await tryConnect(transport, 'http://127.0.0.1:1')).ok).toBe(false);
+    },
+  );
 
   test.each(transports)('%s: the hub’s own origin connects and gets answers', async (transport) => {
     const result = await tryConnect(transport, t.url);
@@ -47,7 +50,10 @@ describe('socket handshake origin check (allowRequest)', () => {
     expect((await tryConnect(transport, 'https://console.jtct.example')).ok).toBe(true);
   });
 
-  test.each(transports)('%s: a non-browser client (no Origin) with a valid token connects', async (transport) => {
-    expect((await tryConnect(transport)).ok).toBe(true);
-  });
+  test.each(transports)(
+    '%s: a non-browser client (no Origin) with a valid token connects',
+    async (transport) => {
+      expect((await tryConnect(transport)).ok).toBe(true);
+    },
+  );
 });

@@ -44,11 +44,15 @@ export async function enforce(
   target?: { type: string; id?: string },
 ): Promise<void> {
   if (allowed) return;
-  await recordAudit(db, { principal: { ...auth.principal, username: auth.username }, source }, {
-    action,
-    outcome: 'refused',
-    ...(target ? { targetType: target.type, ...(target.id ? { targetId: target.id } : {}) } : {}),
-  });
+  await recordAudit(
+    db,
+    { principal: { ...auth.principal, username: auth.username }, source },
+    {
+      action,
+      outcome: 'refused',
+      ...(target ? { targetType: target.type, ...(target.id ? { targetId: target.id } : {}) } : {}),
+    },
+  );
   throw errors.forbidden();
 }
 

@@ -10,7 +10,9 @@ export function auditRoutes(db: AppDb, auth: AuthService): Router {
   const router = Router();
   router.get('/api/v1/audit', requireAuth(auth), async (req, res) => {
     const caller = authOf(req);
-    await enforce(db, caller, requestContext(req).source, canAdminister(caller.principal), 'audit.read', { type: 'audit' });
+    await enforce(db, caller, requestContext(req).source, canAdminister(caller.principal), 'audit.read', {
+      type: 'audit',
+    });
     const query = parseInput(auditQuerySchema, req.query);
     res.json({ records: await listAudit(db, query) });
   });

@@ -72,7 +72,8 @@ export async function listAudit(
   }));
 }
 
-export type AuditVerification = { ok: true; rows: number } | { ok: false; rows: number; seq: number; reason: string };
+export type AuditVerification =
+  { ok: true; rows: number } | { ok: false; rows: number; seq: number; reason: string };
 
 const GENESIS = '0'.repeat(64);
 const PAGE = 1000;
@@ -99,9 +100,13 @@ export async function verifyAudit(db: AppDb): Promise<AuditVerification> {
       .limit(PAGE);
     for (const row of page) {
       if (row.seq !== prevSeq + 1) return { ok: false, rows, seq: prevSeq + 1, reason: 'row missing' };
-      if (row.prevHash !== prevHash) return { ok: false, rows, seq: row.seq, reason: 'does not follow the row before it' };
-      const expected = createHash('sha256').update(row.prevHash + row.canonical, 'utf8').digest('hex');
-      if (row.hash !== expected) return { ok: false, rows, seq: row.seq, reason: 'content does not match its hash' };
+      if (row.prevHash !== prevHash)
+        return { ok: false, rows, seq: row.seq, reason: 'does not follow the row before it' };
+      const expected = createHash('sha256')
+        .update(row.prevHash + row.canonical, 'utf8')
+        .digest('hex');
+      if (row.hash !== expected)
+        return { ok: false, rows, seq: row.seq, reason: 'content does not match its hash' };
       prevHash = row.hash;
       prevSeq = row.seq;
       rows++;

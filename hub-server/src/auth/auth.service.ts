@@ -47,7 +47,10 @@ export class AuthService {
     private readonly sessionEnded: SessionEnded,
     private readonly logger: Logger,
   ) {
-    this.perUser = new RateLimiterMemory({ points: config.TANSIQ_LOGIN_FAILURES_PER_USER, duration: THROTTLE_WINDOW_SECONDS });
+    this.perUser = new RateLimiterMemory({
+      points: config.TANSIQ_LOGIN_FAILURES_PER_USER,
+      duration: THROTTLE_WINDOW_SECONDS,
+    });
     this.perAddress = new RateLimiterMemory({
       points: config.TANSIQ_LOGIN_FAILURES_PER_ADDRESS,
       duration: THROTTLE_WINDOW_SECONDS,
@@ -71,12 +74,16 @@ export class AuthService {
         this.perUser.penalty(userKey).catch(() => undefined),
         this.perAddress.penalty(addressKey).catch(() => undefined),
       ]);
-      await recordAudit(this.db, { username: input.username.slice(0, 64), source: ctx.source }, {
-        action: 'auth.login',
-        outcome: 'failed',
-        ...(user ? { targetType: 'user', targetId: user.id } : {}),
-        details: { reason: !user ? 'unknown_user' : user.disabledAt ? 'disabled' : 'wrong_password' },
-      });
+      await recordAudit(
+        this.db,
+        { username: input.username.slice(0, 64), source: ctx.source },
+        {
+          action: 'auth.login',
+          outcome: 'failed',
+          ...(user ? { targetType: 'user', targetId: user.id } : {}),
+          details: { reason: !user ? 'unknown_user' : user.disabledAt ? 'disabled' : 'wrong_password' },
+        },
+      );
       throw errors.unauthenticated(BAD_CREDENTIALS);
     }
     await this.perUser.delete(userKey);
@@ -85,13 +92,22 @@ export class AuthService {
     const refreshToken = await this.db.transaction(async (tx) => {
       await tx
         .insert(sessions)
-        .values({ id: sessionId, userId: user.id, source: ctx.source, userAgent: ctx.userAgent?.slice(0, 300) ?? null });
-      await recordAudit(tx, { principal: this.principalOf(user), source: ctx.source }, {
-        action: 'auth.login',
-        outcome: 'ok',
-        targetType: 'session',
-        targetId: sessionId,
-      });
+        .values({
+          id: sessionId,
+          userId: user.id,
+          source: ctx.source,
+          userAgent: ctx.userAgent?.slice(0, 300) ?? null,
+        });
+      await recordAudit(
+        tx,
+        { principal: this.principalOf(user), source: ctx.source },
+        {
+          action: 'auth.login',
+          outcome: 'ok',
+          targetType: 'session',
+          targetId: sessionId,
+        },
+      );
       return this.storeRefreshToken(tx, sessionId);
     });
     return this.pair(user, sessionId, refreshToken);
@@ -108,7 +124,11 @@ export class AuthService {
         .update(refreshTokens)
         .set({ usedAt: sql`now()` })
         .where(
-          and(eq(refreshTokens.tokenHash, tokenHash), isNull(refreshTokens.usedAt), gt(refreshTokens.expiresAt, sql`now()`)),
+          and(
+            eq(refreshTokens.tokenHash, tokenHash),
+            isNull(refreshTokens.usedAt),
+            gt(refreshTokens.expiresAt, sql`now()`),
+          ),
         )
         .returning({ sessionId: refreshTokens.sessionId });
       if (!claimed) return { kind: 'refused', reused: await this.findReuse(tx, tokenHash) };
@@ -118,7 +138,10 @@ export class AuthService {
         .innerJoin(users, eq(users.id, sessions.userId))
         .where(eq(sessions.id, claimed.sessionId));
       if (!row || row.session.revokedAt || row.user.disabledAt) return { kind: 'refused', reused: null };
-      await tx.update(sessions).set({ lastUsedAt: sql`now()` }).where(eq(sessions.id, row.session.id));
+      await tx
+        .update(sessions)
+        .set({ lastUsedAt: sql`now()` })
+        .where(eq(sessions.id, row.session.id));
       const refreshToken = await this.storeRefreshToken(tx, row.session.id);
       return { kind: 'rotated', user: row.user, sessionId: row.session.id, refreshToken };
     });
@@ -158,7 +181,10 @@ export class AuthService {
   }
 
   async logout(auth: AuthContext, ctx: RequestContext): Promise<void> {
-    await this.endSession(auth.sessionId, 'logout', { principal: { ...auth.principal, username: auth.username }, source: ctx.source });
+    await this.endSession(auth.sessionId, 'logout', {
+      principal: { ...auth.principal, username: auth.username },
+      source: ctx.source,
+    });
   }
 
   /** Ends one session (its refresh tokens die with it) and closes its sockets. */
@@ -172,7 +198,13 @@ export class AuthService {
         .update(sessions)
         .set({ revokedAt: sql`now()`, revokedReason: reason })
         .where(and(eq(sessions.id, sessionId), isNull(sessions.revokedAt)));
-      await recordAudit(tx, actor, { action: 'auth.session_ended', outcome: 'ok', targetType: 'session', targetId: sessionId, details: { reason } });
+      await recordAudit(tx, actor, {
+        action: 'auth.session_ended',
+        outcome: 'ok',
+        targetType: 'session',
+        targetId: sessionId,
+        details: { reason },
+      });
     });
     this.sessionEnded({ sessionId });
   }
@@ -207,9 +239,24 @@ export class AuthService {
   }
 
   // Signed after the transaction commits: the key may need a query of its own on first use.
-  private async pair(user: typeof users.$inferSelect, sessionId: string, refreshToken: string): Promise<TokenPair> {
-    const access = await this.tokens.sign({ sub: user.id, sid: sessionId, role: user.role, centre: user.centre, name: user.username });
-    return { accessToken: access.token, expiresIn: this.config.TANSIQ_ACCESS_TOKEN_SECONDS, refreshToken, user: toUser(user) };
+  private async pair(
+    user: typeof users.$inferSelect,
+    sessionId: string,
+    refreshToken: string,
+  ): Promise<TokenPair> {
+    const access = await this.tokens.sign({
+      sub: user.id,
+      sid: sessionId,
+      role: user.role,
+      centre: user.centre,
+      name: user.username,
+    });
+    return {
+      accessToken: access.token,
+      expiresIn: this.config.TANSIQ_ACCESS_TOKEN_SECONDS,
+      refreshToken,
+      user: toUser(user),
+    };
   }
 
   private async checkThrottle(userKey: string, addressKey: string): Promise<void> {
@@ -217,7 +264,9 @@ export class AuthService {
     const blocked = [u, a].filter((r) => r !== null && r.remainingPoints <= 0);
     if (blocked.length > 0) {
       const retryAfter = Math.ceil(Math.max(...blocked.map((r) => r!.msBeforeNext)) / 1000);
-      throw new AppError(429, 'rate_limited', 'too many failed logins; try again later', { retryAfterSeconds: retryAfter });
+      throw new AppError(429, 'rate_limited', 'too many failed logins; try again later', {
+        retryAfterSeconds: retryAfter,
+      });
     }
   }
 }

@@ -45,7 +45,8 @@ export class AccessTokens {
 
   /** Verifies signature (HS256 only), issuer, audience, expiry and not-before; throws 401 otherwise. */
   async verify(token: unknown): Promise<AccessClaims> {
-    if (typeof token !== 'string' || token.length === 0 || token.length > 4096) throw errors.unauthenticated();
+    if (typeof token !== 'string' || token.length === 0 || token.length > 4096)
+      throw errors.unauthenticated();
     let payload: unknown;
     try {
       payload = jwt.verify(token, await this.key(), {
@@ -55,7 +56,9 @@ export class AccessTokens {
       });
     } catch (err) {
       const expired = err instanceof jwt.TokenExpiredError;
-      throw errors.unauthenticated(expired ? 'the access token has expired' : 'the access token is not valid');
+      throw errors.unauthenticated(
+        expired ? 'the access token has expired' : 'the access token is not valid',
+      );
     }
     const parsed = accessClaimsSchema.safeParse(payload);
     if (!parsed.success) throw errors.unauthenticated('the access token is not valid');

@@ -16,9 +16,15 @@ export const briefs = pgTable(
     status: text('status', { enum: briefStatuses }).notNull().default('draft'),
     title: text('title').notNull(),
     body: text('body').notNull().default(''),
-    tags: text('tags').array().notNull().default(sql`'{}'::text[]`),
+    tags: text('tags')
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
     tlp: text('tlp', { enum: tlpLevels }).notNull(),
-    recipients: text('recipients').array().notNull().default(sql`'{}'::text[]`),
+    recipients: text('recipients')
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
     authorId: uuid('author_id')
       .notNull()
       .references(() => users.id),

@@ -95,7 +95,9 @@ export const configSchema = z.object({
     .string()
     .min(32, 'expected at least 32 characters')
     .optional()
-    .describe('HS256 key for access tokens; unset = a random key the hub stores in the database on first start'),
+    .describe(
+      'HS256 key for access tokens; unset = a random key the hub stores in the database on first start',
+    ),
   TANSIQ_ACCESS_TOKEN_SECONDS: z.coerce
     .number({ error: 'expected seconds from 5 to 3600' })
     .int('expected seconds from 5 to 3600')
@@ -141,7 +143,12 @@ export const configSchema = z.object({
 export type Config = z.infer<typeof configSchema>;
 
 // Their values may carry credentials, so an error never repeats them.
-const secretVariables = new Set(['DATABASE_URL', 'DATABASE_APP_URL', 'TANSIQ_DB_APP_PASSWORD', 'TANSIQ_JWT_SECRET']);
+const secretVariables = new Set([
+  'DATABASE_URL',
+  'DATABASE_APP_URL',
+  'TANSIQ_DB_APP_PASSWORD',
+  'TANSIQ_JWT_SECRET',
+]);
 
 export class ConfigError extends Error {
   override name = 'ConfigError';

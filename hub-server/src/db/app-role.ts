@@ -16,7 +16,9 @@ export async function ensureAppRole(exec: Exec, role: string, passwordLiteral?: 
   const { rows } = await exec('select 1 from pg_roles where rolname = $1', [role]);
   if (rows.length === 0) await exec(`create role ${ident} login`);
   const passwordClause = passwordLiteral ? ` password ${passwordLiteral}` : '';
-  await exec(`alter role ${ident} login nosuperuser nocreatedb nocreaterole nobypassrls noreplication${passwordClause}`);
+  await exec(
+    `alter role ${ident} login nosuperuser nocreatedb nocreaterole nobypassrls noreplication${passwordClause}`,
+  );
   const db = (await exec('select current_database() as db')).rows[0] as { db: string };
   await exec(`grant connect on database ${quoteIdent(db.db)} to ${ident}`);
   await exec(`grant usage on schema public to ${ident}`);

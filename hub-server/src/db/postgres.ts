@@ -48,7 +48,11 @@ export async function migratePostgres(options: PostgresOptions): Promise<string>
     }
     await migrate(drizzle({ client: owner, schema }), { migrationsFolder });
     const exec: Exec = (text, params) => owner.query(text, params);
-    await ensureAppRole(exec, appRole, options.appPassword ? owner.escapeLiteral(options.appPassword) : undefined);
+    await ensureAppRole(
+      exec,
+      appRole,
+      options.appPassword ? owner.escapeLiteral(options.appPassword) : undefined,
+    );
     await owner.query('select pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]);
   } finally {
     await owner.end();

@@ -58,7 +58,9 @@ export function createSocketServer(
   // Every socket carries a verified access token and a live session; the client chooses nothing.
   io.use(async (socket, next) => {
     try {
-      socket.data.auth = await auth.authenticate((socket.handshake.auth as { token?: unknown } | undefined)?.token);
+      socket.data.auth = await auth.authenticate(
+        (socket.handshake.auth as { token?: unknown } | undefined)?.token,
+      );
       next();
     } catch (err) {
       const refusal = toAppError(err, logger);
@@ -81,7 +83,8 @@ export function createSocketServer(
         socketRefreshSchema,
         async ({ token }) => {
           const next = await auth.authenticate(token);
-          if (next.sessionId !== socket.data.auth.sessionId) throw errors.forbidden('the token belongs to another session');
+          if (next.sessionId !== socket.data.auth.sessionId)
+            throw errors.forbidden('the token belongs to another session');
           socket.data.auth = next;
           scheduleExpiry(socket);
           return { expiresAt: next.expiresAt.toISOString() };

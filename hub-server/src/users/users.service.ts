@@ -10,7 +10,6 @@ import { users } from './users.table.ts';
 import { toUser } from './users.mapper.ts';
 import { hashPassword } from './passwords.ts';
 
-
 /** Users: list, create, change, disable, reset password. Access is checked by the caller (admin only). */
 export class UsersService {
   constructor(

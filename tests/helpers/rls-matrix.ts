@@ -1,0 +1,61 @@
+import { randomUUID } from 'node:crypto';
+import { schema, type AppDb, type Database } from '@tansiq/hub-server';
+import { alertCases, briefCases, designMaySeeAlert, designMaySeeBrief } from './access-model.ts';
+import { testUsers, type TestUser } from './users.ts';
+
+export interface MatrixResult {
+  checks: number;
+  leaks: string[];
+  wrongRefusals: string[];
+}
+
+/**
+ * Inserts every alert and brief case as the owner (no row-level security), then reads each table
+ * as every test user through `asUser` (the application role with the user's claims) and compares
+ * what the database lets through with the DESIGN model.
+ */
+export async function runRlsMatrix(
+  database: Database,
+  owner: AppDb,
+  ids: Map<string, string>,
+): Promise<MatrixResult> {
+  const reporter = ids.get('officer.east')!;
+  const analyst = ids.get('analyst')!;
+  const alerts = alertCases().map((c) => ({ ...c, id: randomUUID() }));
+  const briefs = briefCases().map((c) => ({ ...c, id: randomUUID() }));
+  await owner
+    .insert(schema.alerts)
+    .values(
+      alerts.map((a) => ({
+        ...a,
+        category: 'smuggling' as const,
+        severity: 'high' as const,
+        title: `alert ${a.id}`,
+        lat: 25,
+        lng: 15,
+        reporterId: reporter,
+      })),
+    );
+  await owner
+    .insert(schema.briefs)
+    .values(briefs.map((b) => ({ ...b, seriesId: b.id, title: `brief ${b.id}`, authorId: analyst })));
+
+  const result: MatrixResult = { checks: 0, leaks: [], wrongRefusals: [] };
+  const compare = (u: TestUser, kind: string, id: string, seen: boolean, allowed: boolean, what: object) => {
+    result.checks++;
+    if (seen && !allowed) result.leaks.push(`${u.username} saw ${kind} ${JSON.stringify(what)}`);
+    if (!seen && allowed) result.wrongRefusals.push(`${u.username} missed ${kind} ${JSON.stringify(what)}`);
+  };
+  for (const u of testUsers) {
+    const principal = { userId: ids.get(u.username)!, role: u.role, centre: u.centre };
+    const [seenAlerts, seenBriefs] = await database.asUser(principal, async (tx) => [
+      new Set((await tx.select({ id: schema.alerts.id }).from(schema.alerts)).map((r) => r.id)),
+      new Set((await tx.select({ id: schema.briefs.id }).from(schema.briefs)).map((r) => r.id)),
+    ]);
+    for (const { id, ...a } of alerts)
+      compare(u, 'alert', id, seenAlerts.has(id), designMaySeeAlert(u, a), a);
+    for (const { id, ...b } of briefs)
+      compare(u, 'brief', id, seenBriefs.has(id), designMaySeeBrief(u, b), b);
+  }
+  return result;
+}

@@ -1,0 +1,119 @@
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { schema } from '@tansiq/hub-server';
+import { startTestHub, type TestHub } from '../helpers/hub.ts';
+import { api, connectSocket, login, seedUsers, testUsers, type TestUser } from '../helpers/users.ts';
+import { designMayAdminister } from '../helpers/access-model.ts';
+
+/**
+ * Every route and socket event that exists, for every role × centre, against DESIGN's table:
+ * `allowed(user)` is the DESIGN rule for it; the expected answer follows from it.
+ */
+interface RouteCase {
+  name: string;
+  method: string;
+  path: (ids: Map<string, string>) => string;
+  body?: (i: number) => unknown;
+  allowed: (u: TestUser) => boolean;
+  okStatus: number;
+}
+
+const everyone = () => true;
+const routes: RouteCase[] = [
+  { name: 'who am I', method: 'GET', path: () => '/api/v1/auth/me', allowed: everyone, okStatus: 200 },
+  {
+    name: 'list users',
+    method: 'GET',
+    path: () => '/api/v1/users',
+    allowed: designMayAdminister,
+    okStatus: 200,
+  },
+  {
+    name: 'create a user',
+    method: 'POST',
+    path: () => '/api/v1/users',
+    body: (i) => ({
+      username: `made.${i}`,
+      displayName: 'x',
+      role: 'coordinator',
+      password: 'a-long-enough-password',
+    }),
+    allowed: designMayAdminister,
+    okStatus: 201,
+  },
+  {
+    name: 'change a user',
+    method: 'PATCH',
+    path: (ids) => `/api/v1/users/${ids.get('board')}`,
+    body: (i) => ({ displayName: `Board ${i}` }),
+    allowed: designMayAdminister,
+    okStatus: 200,
+  },
+  {
+    name: 'reset a password',
+    method: 'POST',
+    path: (ids) => `/api/v1/users/${ids.get('coordinator')}/password`,
+    body: () => ({ password: 'correct horse battery staple' }),
+    allowed: designMayAdminister,
+    okStatus: 204,
+  },
+  {
+    name: 'read the audit log',
+    method: 'GET',
+    path: () => '/api/v1/audit',
+    allowed: designMayAdminister,
+    okStatus: 200,
+  },
+];
+
+describe('access matrix: REST routes and socket events × every role and centre', () => {
+  let t: TestHub;
+  let ids: Map<string, string>;
+  const tokens = new Map<string, string>();
+  beforeAll(async () => {
+    t = await startTestHub();
+    ids = await seedUsers(t.database);
+  });
+  afterAll(() => t.close());
+
+  // Logs in afresh per call: resetting a password ends the user's sessions.
+  const tokenOf = async (u: TestUser) => (await login(t.url, u.username)).accessToken;
+
+  const rows = routes.flatMap((r) => testUsers.map((u) => ({ route: r, user: u })));
+
+  test.each(rows.map((row, i) => [row.route.name, row.user.username, row, i] as const))(
+    '%s as %s',
+    async (_n, _u, { route, user }, i) => {
+      const usersBefore = await t.database.db.$count(schema.users);
+      const res = await api(t.url, await tokenOf(user))(route.method, route.path(ids), route.body?.(i));
+      if (route.allowed(user)) {
+        expect(res.status, 'wrong refusal').toBe(route.okStatus);
+      } else {
+        expect(res.status, 'leak').toBe(403);
+        expect(res.body).toMatchObject({ error: { code: 'forbidden' } });
+        expect(await t.database.db.$count(schema.users)).toBe(usersBefore);
+      }
+    },
+  );
+
+  test.each(routes.map((r) => [r.name, r] as const))('%s without a token is 401', async (_n, route) => {
+    const res = await api(t.url)(route.method, route.path(ids), route.body?.(0));
+    expect(res.status).toBe(401);
+  });
+
+  test.each(testUsers.map((u) => [u.username, u] as const))(
+    'socket as %s: connects, is answered, and joined only the rooms its claims give',
+    async (_n, user) => {
+      const token = await tokenOf(user);
+      tokens.set(user.username, token);
+      const socket = await connectSocket(t.url, token);
+      expect(await socket.emitWithAck('system:ping')).toMatchObject({ now: expect.any(String) });
+      const [server] = await t.hub.io.in(`user:${ids.get(user.username)}`).fetchSockets();
+      const rooms = [...server!.rooms].filter((r) => r !== server!.id).sort();
+      expect(rooms.filter((r) => r.startsWith('centre:'))).toEqual(
+        user.centre ? [`centre:${user.centre}`] : [],
+      );
+      expect(rooms.filter((r) => r.startsWith('role:'))).toEqual([`role:${user.role}`]);
+      socket.close();
+    },
+  );
+});
