@@ -23,19 +23,17 @@ export async function runRlsMatrix(
   const analyst = ids.get('analyst')!;
   const alerts = alertCases().map((c) => ({ ...c, id: randomUUID() }));
   const briefs = briefCases().map((c) => ({ ...c, id: randomUUID() }));
-  await owner
-    .insert(schema.alerts)
-    .values(
-      alerts.map((a) => ({
-        ...a,
-        category: 'smuggling' as const,
-        severity: 'high' as const,
-        title: `alert ${a.id}`,
-        lat: 25,
-        lng: 15,
-        reporterId: reporter,
-      })),
-    );
+  await owner.insert(schema.alerts).values(
+    alerts.map((a) => ({
+      ...a,
+      category: 'smuggling' as const,
+      severity: 'high' as const,
+      title: `alert ${a.id}`,
+      lat: 25,
+      lng: 15,
+      reporterId: reporter,
+    })),
+  );
   await owner
     .insert(schema.briefs)
     .values(briefs.map((b) => ({ ...b, seriesId: b.id, title: `brief ${b.id}`, authorId: analyst })));

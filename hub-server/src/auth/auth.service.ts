@@ -90,14 +90,12 @@ export class AuthService {
 
     const sessionId = randomUUID();
     const refreshToken = await this.db.transaction(async (tx) => {
-      await tx
-        .insert(sessions)
-        .values({
-          id: sessionId,
-          userId: user.id,
-          source: ctx.source,
-          userAgent: ctx.userAgent?.slice(0, 300) ?? null,
-        });
+      await tx.insert(sessions).values({
+        id: sessionId,
+        userId: user.id,
+        source: ctx.source,
+        userAgent: ctx.userAgent?.slice(0, 300) ?? null,
+      });
       await recordAudit(
         tx,
         { principal: this.principalOf(user), source: ctx.source },

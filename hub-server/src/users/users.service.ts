@@ -1,5 +1,5 @@
 import { asc, eq, sql } from 'drizzle-orm';
-import type { CreateUser, PatchUser, Principal, Role, User } from '@tansiq/shared';
+import type { CreateUser, PatchUser, Role, User } from '@tansiq/shared';
 import { centreKindFor } from '@tansiq/shared';
 import type { AppDb, AppTx } from '../db/database.ts';
 import { errors } from '../http/errors.ts';
