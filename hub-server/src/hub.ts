@@ -18,6 +18,7 @@ import { authRoutes } from './auth/auth.routes.ts';
 import { UsersService } from './users/users.service.ts';
 import { usersRoutes } from './users/users.routes.ts';
 import { auditRoutes } from './audit/audit.routes.ts';
+import { centresRoutes } from './centres/centres.routes.ts';
 
 export interface HubDeps {
   config: Config;
@@ -102,6 +103,7 @@ export function createHub({ config, database, logger }: HubDeps): Hub {
   app.use(authRoutes(auth, usersService));
   app.use(usersRoutes(db, auth, usersService));
   app.use(auditRoutes(db, auth));
+  app.use(centresRoutes(db, auth));
   app.use('/api', apiNotFound);
   app.use(consoleRoutes(config.TANSIQ_CONSOLE_DIR, logger));
   app.use(errorHandler(logger));

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import jwt from 'jsonwebtoken';
 import { errorBodySchema } from '@tansiq/shared';
-import { TOKEN_AUDIENCE, TOKEN_ISSUER } from '@tansiq/hub-server';
+import { and, eq } from 'drizzle-orm';
+import { schema, TOKEN_AUDIENCE, TOKEN_ISSUER } from '@tansiq/hub-server';
 import { startTestHub, type TestHub } from '../helpers/hub.ts';
 import { api, connectSocket, login, seedUsers, TEST_PASSWORD } from '../helpers/users.ts';
 
@@ -89,6 +90,11 @@ describe('login, refresh, logout', () => {
     });
     expect(blocked.status).toBe(429);
     expect(errorBodySchema.parse(blocked.body).error.code).toBe('rate_limited');
+    const [refusal] = await t.database.db
+      .select()
+      .from(schema.auditLog)
+      .where(and(eq(schema.auditLog.action, 'auth.login'), eq(schema.auditLog.outcome, 'refused')));
+    expect(refusal).toMatchObject({ actorUsername: 'supervisor.south', details: { reason: 'throttled' } });
     expect(
       (
         await anonymous('POST', '/api/v1/auth/login', {

@@ -60,7 +60,16 @@ export class AuthService {
   async login(input: LoginRequest, ctx: RequestContext): Promise<TokenPair> {
     const userKey = input.username.toLowerCase();
     const addressKey = ctx.source ?? 'unknown';
-    await this.checkThrottle(userKey, addressKey);
+    try {
+      await this.checkThrottle(userKey, addressKey);
+    } catch (err) {
+      await recordAudit(this.db, { username: input.username.slice(0, 64), source: ctx.source }, {
+        action: 'auth.login',
+        outcome: 'refused',
+        details: { reason: 'throttled' },
+      });
+      throw err;
+    }
 
     const [user] = await this.db
       .select()
