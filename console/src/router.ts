@@ -1,12 +1,34 @@
 import { createRouter, createWebHistory } from 'vue-router';
+import { canAdminister } from '@tansiq/shared';
 import MapView from './views/MapView.vue';
+import LoginView from './features/auth/LoginView.vue';
+import { useSessionStore } from './features/auth/session.store.ts';
 
 export function createConsoleRouter() {
-  return createRouter({
+  const router = createRouter({
     history: createWebHistory(),
     routes: [
+      { path: '/login', name: 'login', component: LoginView, meta: { public: true } },
       { path: '/', name: 'map', component: MapView },
+      {
+        path: '/admin/users',
+        name: 'users',
+        component: () => import('./features/users/UsersView.vue'),
+        meta: { admin: true },
+      },
       { path: '/:pathMatch(.*)*', name: 'not-found', component: () => import('./views/NotFoundView.vue') },
     ],
   });
+
+  // Every screen but the login needs a session; the admin screens need the policy's canAdminister.
+  // The hub enforces the same on every call: this only spares the user a screen they cannot use.
+  router.beforeEach(async (to) => {
+    if (to.meta.public) return true;
+    const session = useSessionStore();
+    if (!(await session.restore()))
+      return { name: 'login', query: to.fullPath === '/' ? {} : { next: to.fullPath } };
+    if (to.meta.admin && !(session.principal && canAdminister(session.principal))) return { name: 'map' };
+    return true;
+  });
+  return router;
 }

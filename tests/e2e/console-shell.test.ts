@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchChromium, recordForeignRequests, screenshotPath } from '../helpers/browser.ts';
+import { launchChromium, recordForeignRequests, screenshotPath, signIn } from '../helpers/browser.ts';
+import { seedUsers, TEST_PASSWORD } from '../helpers/users.ts';
 import { startTestHub, type TestHub } from '../helpers/hub.ts';
 
 describe('console shell in Chromium', () => {
@@ -14,6 +15,7 @@ describe('console shell in Chromium', () => {
 
   beforeAll(async () => {
     t = await startTestHub();
+    await seedUsers(t.database);
     browser = await launchChromium();
     context = await browser.newContext({ viewport: { width: 1366, height: 768 } });
     foreign = await recordForeignRequests(context);
@@ -29,7 +31,7 @@ describe('console shell in Chromium', () => {
   const html = (attr: 'lang' | 'dir') => page.evaluate((a) => document.documentElement.getAttribute(a), attr);
 
   test('loads in Arabic, right to left, with the basemap drawn', async () => {
-    await page.goto(t.url);
+    await signIn(page, t.url, 'officer.east', TEST_PASSWORD);
     await page.waitForSelector('[data-countries-drawn]:not([data-countries-drawn="0"])');
     expect(await html('lang')).toBe('ar');
     expect(await html('dir')).toBe('rtl');

@@ -2,7 +2,8 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { launchChromium, recordForeignRequests } from '../helpers/browser.ts';
+import { launchChromium, recordForeignRequests, signIn } from '../helpers/browser.ts';
+import { seedUsers, TEST_PASSWORD } from '../helpers/users.ts';
 import { startTestHub, type TestHub } from '../helpers/hub.ts';
 
 // A 1×1 transparent PNG.
@@ -24,6 +25,7 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => tiles.listen(0, '127.0.0.1', resolve));
   const { port } = tiles.address() as AddressInfo;
   t = await startTestHub({ config: { TANSIQ_TILE_URL: `http://127.0.0.1:${port}/tiles/{z}/{x}/{y}.png` } });
+  await seedUsers(t.database);
   browser = await launchChromium();
 });
 afterAll(async () => {
@@ -40,7 +42,7 @@ test('with TANSIQ_TILE_URL the console loads tiles from the centre’s own serve
   page.on('console', (msg) => {
     if (msg.text().includes('Content Security Policy')) cspViolations.push(msg.text());
   });
-  await page.goto(t.url);
+  await signIn(page, t.url, 'analyst', TEST_PASSWORD);
   await page.waitForSelector('.leaflet-tile-loaded');
   expect(tileRequests.length).toBeGreaterThan(0);
   expect(tileRequests.every((u) => /^\/tiles\/5\/\d+\/\d+\.png$/.test(u))).toBe(true);

@@ -1,6 +1,6 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { chromium, type Browser, type BrowserContext } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { repoRoot } from './paths.ts';
 
 export const screenshotDir = path.join(repoRoot, 'tests/e2e/screenshots');
@@ -45,4 +45,18 @@ export async function recordForeignRequests(context: BrowserContext): Promise<st
 export async function screenshotPath(name: string): Promise<string> {
   await fs.mkdir(screenshotDir, { recursive: true });
   return path.join(screenshotDir, `${name}.png`);
+}
+
+/** Fills the console's login form and waits for the map screen. */
+export async function signIn(
+  page: Page,
+  url: string,
+  username: string,
+  password: string,
+): Promise<void> {
+  await page.goto(`${url}/login`);
+  await page.fill('input[name=username]', username);
+  await page.fill('input[name=password]', password);
+  await page.click('button[type=submit]');
+  await page.waitForSelector('[data-testid=user-menu]');
 }

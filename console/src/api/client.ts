@@ -10,18 +10,57 @@ export class ApiError extends Error {
   }
 }
 
-/** GET a JSON resource of the hub and check it against its contract. */
-export async function getJson<S extends z.ZodType>(path: string, schema: S): Promise<z.infer<S>> {
-  const res = await fetch(path, { headers: { accept: 'application/json' } });
-  const body: unknown = await res.json().catch(() => null);
+/** How the client gets and renews the access token; set by the session store. */
+export interface TokenSource {
+  current(): string | null;
+  /** Tries once to renew the access token; resolves false when the session has ended. */
+  renew(): Promise<boolean>;
+}
+
+let tokens: TokenSource | null = null;
+export function useTokenSource(source: TokenSource): void {
+  tokens = source;
+}
+
+async function send(method: string, path: string, body: unknown, token: string | null): Promise<Response> {
+  return fetch(path, {
+    method,
+    headers: {
+      accept: 'application/json',
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+}
+
+/**
+ * One call to the hub: the body checked against its schema, the answer against the reply's.
+ * A 401 renews the access token once and retries; an error answer becomes an ApiError.
+ */
+export async function request<S extends z.ZodType>(
+  method: string,
+  path: string,
+  schema: S | null,
+  body?: unknown,
+): Promise<z.infer<S>> {
+  let res = await send(method, path, body, tokens?.current() ?? null);
+  if (res.status === 401 && tokens?.current() && (await tokens.renew())) {
+    res = await send(method, path, body, tokens.current());
+  }
+  const payload: unknown = res.status === 204 ? null : await res.json().catch(() => null);
   if (!res.ok) {
-    const parsed = errorBodySchema.safeParse(body);
+    const parsed = errorBodySchema.safeParse(payload);
     throw new ApiError(
       res.status,
       parsed.success ? parsed.data.error : { code: 'internal', message: `HTTP ${res.status}` },
     );
   }
-  return schema.parse(body);
+  return schema ? schema.parse(payload) : (payload as z.infer<S>);
+}
+
+export function getJson<S extends z.ZodType>(path: string, schema: S): Promise<z.infer<S>> {
+  return request('GET', path, schema);
 }
 
 export function fetchClientConfig(): Promise<ClientConfig> {

@@ -63,11 +63,15 @@ export class AuthService {
     try {
       await this.checkThrottle(userKey, addressKey);
     } catch (err) {
-      await recordAudit(this.db, { username: input.username.slice(0, 64), source: ctx.source }, {
-        action: 'auth.login',
-        outcome: 'refused',
-        details: { reason: 'throttled' },
-      });
+      await recordAudit(
+        this.db,
+        { username: input.username.slice(0, 64), source: ctx.source },
+        {
+          action: 'auth.login',
+          outcome: 'refused',
+          details: { reason: 'throttled' },
+        },
+      );
       throw err;
     }
 

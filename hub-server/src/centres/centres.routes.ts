@@ -11,7 +11,9 @@ export function centresRoutes(db: AppDb, auth: AuthService): Router {
   const router = Router();
   router.get('/api/v1/centres', requireAuth(auth), async (_req, res) => {
     const rows = await db.select().from(centres).orderBy(asc(centres.code));
-    const body: CentresList = { centres: rows.map(({ code, kind, nameAr, nameEn }) => ({ code, kind, nameAr, nameEn })) };
+    const body: CentresList = {
+      centres: rows.map(({ code, kind, nameAr, nameEn }) => ({ code, kind, nameAr, nameEn })),
+    };
     res.json(body);
   });
   return router;

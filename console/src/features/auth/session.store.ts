@@ -1,0 +1,76 @@
+import { defineStore } from 'pinia';
+import { computed, ref } from 'vue';
+import type { LoginRequest, Principal, TokenPair, User } from '@tansiq/shared';
+import { ApiError, useTokenSource } from '../../api/client.ts';
+import * as authApi from './auth.api.ts';
+
+// Per browser tab and gone when the browser closes: centre terminals are shared between shifts.
+const REFRESH_KEY = 'tansiq.refreshToken';
+
+/** The signed-in user, the access token (memory only) and its silent renewal. */
+export const useSessionStore = defineStore('session', () => {
+  const user = ref<User | null>(null);
+  const accessToken = ref<string | null>(null);
+  let renewTimer: ReturnType<typeof setTimeout> | undefined;
+  let renewing: Promise<boolean> | null = null;
+
+  const principal = computed<Principal | null>(() =>
+    user.value ? { userId: user.value.id, role: user.value.role, centre: user.value.centre } : null,
+  );
+
+  function apply(pair: TokenPair): void {
+    user.value = pair.user;
+    accessToken.value = pair.accessToken;
+    sessionStorage.setItem(REFRESH_KEY, pair.refreshToken);
+    clearTimeout(renewTimer);
+    // Renew at four fifths of the token's life, well before the hub would refuse it.
+    renewTimer = setTimeout(() => void renew(), pair.expiresIn * 800);
+  }
+
+  function clear(): void {
+    clearTimeout(renewTimer);
+    user.value = null;
+    accessToken.value = null;
+    sessionStorage.removeItem(REFRESH_KEY);
+  }
+
+  /** Single flight: concurrent callers share one refresh (a refresh token works once). */
+  function renew(): Promise<boolean> {
+    renewing ??= (async () => {
+      const stored = sessionStorage.getItem(REFRESH_KEY);
+      if (!stored) return false;
+      try {
+        apply(await authApi.refresh(stored));
+        return true;
+      } catch (err) {
+        if (err instanceof ApiError && err.status === 401) clear();
+        return false;
+      } finally {
+        renewing = null;
+      }
+    })();
+    return renewing;
+  }
+
+  useTokenSource({ current: () => accessToken.value, renew });
+
+  async function login(input: LoginRequest): Promise<void> {
+    apply(await authApi.login(input));
+  }
+
+  async function logout(): Promise<void> {
+    try {
+      if (accessToken.value) await authApi.logout();
+    } finally {
+      clear();
+    }
+  }
+
+  /** On page load: a refresh token left in this tab restores the session. */
+  async function restore(): Promise<boolean> {
+    if (user.value) return true;
+    return renew();
+  }
+
+  return { user, accessToken, principal, login, logout, restore, renew };
+});

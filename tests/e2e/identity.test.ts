@@ -1,0 +1,109 @@
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { launchChromium, recordForeignRequests, screenshotPath, signIn } from '../helpers/browser.ts';
+import { startTestHub, type TestHub } from '../helpers/hub.ts';
+import { connectSocket, login, seedUsers, TEST_PASSWORD } from '../helpers/users.ts';
+
+describe('login, user menu, admin users screen in Chromium', () => {
+  let t: TestHub;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  let foreign: string[];
+  const pageErrors: string[] = [];
+
+  beforeAll(async () => {
+    t = await startTestHub();
+    await seedUsers(t.database);
+    browser = await launchChromium();
+    context = await browser.newContext({ viewport: { width: 1366, height: 768 } });
+    foreign = await recordForeignRequests(context);
+    page = await context.newPage();
+    page.on('pageerror', (err) => pageErrors.push(err.message));
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await t?.close();
+  });
+
+  test('an anonymous visitor lands on the Arabic login page; a wrong password is explained in Arabic', async () => {
+    await page.goto(t.url);
+    await page.waitForURL(/\/login$/);
+    expect(await page.evaluate(() => document.documentElement.dir)).toBe('rtl');
+    await page.fill('input[name=username]', 'officer.east');
+    await page.fill('input[name=password]', 'not-the-password');
+    await page.click('button[type=submit]');
+    await expect
+      .poll(() => page.getByTestId('login-error').innerText())
+      .toBe('اسم المستخدم أو كلمة المرور غير صحيحة');
+    await page.screenshot({ path: await screenshotPath('login-ar') });
+    await page.getByTestId('language-switch').click();
+    await expect.poll(() => page.locator('h1').innerText()).toBe('Sign in');
+    await page.screenshot({ path: await screenshotPath('login-en') });
+    await page.getByTestId('language-switch').click();
+  });
+
+  test('an officer signs in, sees name, role and centre, no admin link, and is sent away from /admin/users', async () => {
+    await signIn(page, t.url, 'officer.east', TEST_PASSWORD);
+    await expect.poll(() => page.getByTestId('user-menu').innerText()).toContain('ضابط مناوب');
+    expect(await page.getByTestId('user-menu').innerText()).toContain('EAST');
+    expect(await page.getByTestId('nav-users').count()).toBe(0);
+    await page.goto(`${t.url}/admin/users`);
+    await page.waitForSelector('[data-countries-drawn]');
+    expect(new URL(page.url()).pathname).toBe('/');
+  });
+
+  test('a reload keeps the session in the tab (silent refresh), and sign-out ends it on the hub', async () => {
+    await page.reload();
+    await page.waitForSelector('[data-testid=user-menu]');
+    const refresh = await page.evaluate(() => sessionStorage.getItem('tansiq.refreshToken'));
+    expect(refresh).toBeTruthy();
+    await page.getByTestId('logout').click();
+    await page.waitForURL(/\/login$/);
+    expect(await page.evaluate(() => sessionStorage.getItem('tansiq.refreshToken'))).toBeNull();
+    const res = await fetch(`${t.url}/api/v1/auth/refresh`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ refreshToken: refresh }),
+    });
+    expect(res.status).toBe(401);
+  });
+
+  test('an admin adds a user, disables another (whose open socket closes), in Arabic and in English', async () => {
+    const victim = await login(t.url, 'officer.south');
+    const victimSocket = await connectSocket(t.url, victim.accessToken);
+    const victimGone = new Promise<void>((resolve) => victimSocket.on('disconnect', () => resolve()));
+
+    await signIn(page, t.url, 'admin', TEST_PASSWORD);
+    await page.getByTestId('nav-users').click();
+    await page.waitForSelector('[data-testid=users-table] tr[data-username="officer.south"]');
+    await page.screenshot({ path: await screenshotPath('users-ar') });
+
+    await page.getByTestId('user-create-open').click();
+    const form = page.getByTestId('user-create');
+    await form.locator('input[name=username]').fill('duty.west.2');
+    await form.locator('input[name=displayName]').fill('ضابط مناوب ثانٍ — الغرب');
+    await form.locator('select[name=role]').selectOption('officer');
+    await form.locator('select[name=centre]').selectOption('WEST');
+    await form.locator('input[name=password]').fill('a-long-enough-password');
+    await page.screenshot({ path: await screenshotPath('users-create-ar') });
+    await form.locator('button[type=submit]').click();
+    await expect.poll(() => page.getByTestId('users-notice').innerText()).toContain('duty.west.2');
+    expect((await login(t.url, 'duty.west.2', 'a-long-enough-password')).user.centre).toBe('WEST');
+
+    await page.locator('tr[data-username="officer.south"] [data-action=toggle]').click();
+    await expect
+      .poll(() => page.locator('tr[data-username="officer.south"] .badge').innerText())
+      .toBe('معطّل');
+    await victimGone;
+
+    await page.getByTestId('language-switch').click();
+    await expect.poll(() => page.locator('h1').innerText()).toBe('Users');
+    await page.screenshot({ path: await screenshotPath('users-en') });
+  });
+
+  test('no request left 127.0.0.1 and the page raised no error', () => {
+    expect(foreign).toEqual([]);
+    expect(pageErrors).toEqual([]);
+  });
+});
