@@ -48,12 +48,7 @@ export async function screenshotPath(name: string): Promise<string> {
 }
 
 /** Fills the console's login form and waits for the map screen. */
-export async function signIn(
-  page: Page,
-  url: string,
-  username: string,
-  password: string,
-): Promise<void> {
+export async function signIn(page: Page, url: string, username: string, password: string): Promise<void> {
   await page.goto(`${url}/login`);
   await page.fill('input[name=username]', username);
   await page.fill('input[name=password]', password);
