@@ -98,7 +98,7 @@ CREATE TRIGGER audit_log_chain BEFORE INSERT ON "audit_log"
 --> statement-breakpoint
 CREATE FUNCTION audit_log_reject() RETURNS trigger
   LANGUAGE plpgsql
-  AS $$ BEGIN RAISE EXCEPTION 'audit_log is append-only' USING ERRCODE = 'insufficient_privilege'; END $$;
+  AS $$ BEGIN RAISE EXCEPTION '% is append-only', TG_TABLE_NAME USING ERRCODE = 'insufficient_privilege'; END $$;
 --> statement-breakpoint
 CREATE TRIGGER audit_log_no_change BEFORE UPDATE OR DELETE ON "audit_log"
   FOR EACH ROW EXECUTE FUNCTION audit_log_reject();

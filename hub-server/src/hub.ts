@@ -19,6 +19,16 @@ import { UsersService } from './users/users.service.ts';
 import { usersRoutes } from './users/users.routes.ts';
 import { auditRoutes } from './audit/audit.routes.ts';
 import { centresRoutes } from './centres/centres.routes.ts';
+import { CentresCache } from './centres/centres.cache.ts';
+import { AlertsService } from './alerts/alerts.service.ts';
+import { alertsRoutes } from './alerts/alerts.routes.ts';
+import { alertsSocket } from './alerts/alerts.socket.ts';
+import { EventDelivery } from './events/delivery.ts';
+import { EventTailer } from './events/event-tailer.ts';
+import { eventsRoutes } from './events/events.routes.ts';
+import { eventsSocket } from './events/events.socket.ts';
+import { ReceiptsService } from './events/receipts.service.ts';
+import { LeaderWorkers } from './workers.ts';
 
 export interface HubDeps {
   config: Config;
@@ -30,9 +40,11 @@ export interface Hub {
   app: express.Express;
   io: HubIo;
   server: http.Server;
-  /** Starts listening; resolves with the bound address (port 0 picks a free one). */
+  tailer: EventTailer;
+  workers: LeaderWorkers;
+  /** Starts the background parts, then listens; resolves with the bound address (port 0 picks one). */
   listen(port?: number, host?: string): Promise<AddressInfo>;
-  /** Stops accepting, closes every socket and the HTTP server. Does not close the database. */
+  /** Stops the background parts, closes every socket and the HTTP server. Does not close the database. */
   close(graceMs?: number): Promise<void>;
 }
 
@@ -48,6 +60,7 @@ function contentSecurityPolicy(config: Config) {
     directives: {
       'img-src': ["'self'", 'data:', 'blob:', ...(tileOrigin ? [tileOrigin] : [])],
       'style-src': ["'self'", "'unsafe-inline'"],
+      'font-src': ["'self'", 'data:'],
       'connect-src': ["'self'"],
       // The hub often runs on plain HTTP inside a centre's network: do not force https.
       'upgrade-insecure-requests': null,
@@ -63,7 +76,7 @@ export function createHub({ config, database, logger }: HubDeps): Hub {
     signingKeySource(db, config.TANSIQ_JWT_SECRET),
     config.TANSIQ_ACCESS_TOKEN_SECONDS,
   );
-  // Bound once the socket server exists: ending a session closes its sockets.
+  // Bound once the socket server exists: ending a session closes its sockets, events reach sockets.
   let io: HubIo | null = null;
   const auth = new AuthService(
     db,
@@ -73,6 +86,17 @@ export function createHub({ config, database, logger }: HubDeps): Hub {
     logger.child({ domain: 'auth' }),
   );
   const usersService = new UsersService(db, auth);
+  const centres = new CentresCache(db);
+  const delivery = new EventDelivery(centres, () => io);
+  const tailer = new EventTailer(
+    database,
+    (rows) => delivery.deliver(rows),
+    logger.child({ domain: 'events' }),
+    config.TANSIQ_EVENT_POLL_MS,
+  );
+  const committed = () => void tailer.poke();
+  const alerts = new AlertsService(database, centres, config.TANSIQ_ACK_DEADLINES, committed);
+  const receipts = new ReceiptsService(database, committed);
 
   const app = express();
   app.disable('x-powered-by');
@@ -104,20 +128,41 @@ export function createHub({ config, database, logger }: HubDeps): Hub {
   app.use(usersRoutes(db, auth, usersService));
   app.use(auditRoutes(db, auth));
   app.use(centresRoutes(db, auth));
+  app.use(alertsRoutes(auth, alerts));
+  app.use(eventsRoutes(database, auth));
   app.use('/api', apiNotFound);
   app.use(consoleRoutes(config.TANSIQ_CONSOLE_DIR, logger));
   app.use(errorHandler(logger));
 
   const server = http.createServer(app);
-  const sockets = createSocketServer(server, { config, auth, logger: logger.child({ domain: 'realtime' }) });
+  const sockets = createSocketServer(server, {
+    config,
+    auth,
+    logger: logger.child({ domain: 'realtime' }),
+    registrars: [alertsSocket(alerts), eventsSocket(database, tailer, receipts)],
+  });
   io = sockets;
   metrics.observeSockets(() => sockets.of('/').sockets.size);
+
+  const workers = new LeaderWorkers({
+    database,
+    centres,
+    io: sockets,
+    config,
+    committed,
+    logger: logger.child({ domain: 'workers' }),
+  });
 
   return {
     app,
     io: sockets,
     server,
-    listen(port = config.PORT, host = config.HOST) {
+    tailer,
+    workers,
+    async listen(port = config.PORT, host = config.HOST) {
+      await centres.refresh();
+      await tailer.start();
+      workers.start();
       return new Promise((resolve, reject) => {
         server.once('error', reject);
         server.listen(port, host, () => {
@@ -127,6 +172,8 @@ export function createHub({ config, database, logger }: HubDeps): Hub {
       });
     },
     async close(graceMs = config.TANSIQ_SHUTDOWN_GRACE_MS) {
+      await workers.stop();
+      await tailer.stop();
       // io.close() disconnects every socket and closes the HTTP server it is attached to; requests
       // still running after the grace period are cut.
       const cut = setTimeout(() => server.closeAllConnections(), graceMs);

@@ -4,3 +4,4 @@ export * from './system.ts';
 export * from './socket.ts';
 export * from './policy.ts';
 export * from './auth.ts';
+export * from './alerts.ts';

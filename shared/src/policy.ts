@@ -112,3 +112,18 @@ export function centreKindFor(role: Role): 'joint' | 'studies' | null {
   if (role === 'analyst') return 'studies';
   return null;
 }
+
+/** What decides who may read an event of the log. */
+export interface EventSharing {
+  audience: 'alert' | 'staff';
+  centre: string | null;
+  tlp: string | null;
+  recipients: readonly string[];
+}
+
+/** Alert events are readable as their alert is; staff events (centre:silent/back) by every role but admin. */
+export function canReadEvent(p: Principal, e: EventSharing): boolean {
+  if (e.audience === 'staff') return p.role !== 'admin';
+  if (e.centre === null || e.tlp === null) return false;
+  return canReadAlert(p, { centre: e.centre, tlp: e.tlp as Tlp, recipients: e.recipients });
+}

@@ -1,4 +1,5 @@
 import type { ErrorBody } from './errors.ts';
+import type { Alert, CreateAlert } from './alerts.ts';
 
 /** Every announcement the server makes travels as `event` with this envelope. */
 export interface HubEvent<T = unknown> {
@@ -9,8 +10,31 @@ export interface HubEvent<T = unknown> {
 
 export type Ack<T> = (reply: T | ErrorBody) => void;
 
-/** Client → server requests. Filled in by the domain issues (alerts, handovers…). */
+/** A request the server parses itself: the payload type is what the client should send. */
+type Request<P, R> = (payload: P, ack: Ack<R>) => void;
+
+export interface ResumeReply {
+  events: HubEvent[];
+  /** The last sequence number covered: resume again from here. */
+  head: number;
+  /** True when more events wait: resume again from `head` at once. */
+  more: boolean;
+}
+
+/** Client → server requests. */
 export interface ClientToServerEvents {
+  'alert:create': Request<CreateAlert, { alert: Alert }>;
+  'alert:update': Request<{ alertId: string; id?: string; body: string }, { alert: Alert }>;
+  'alert:ack': Request<{ alertId: string }, { alert: Alert }>;
+  'alert:resolve': Request<
+    { alertId: string; outcome?: 'resolved' | 'false_alarm'; note?: string },
+    { alert: Alert }
+  >;
+  'alert:escalate': Request<{ alertId: string; note?: string }, { alert: Alert }>;
+  /** Everything after `after` the user may see, in order; live events follow with no gap. */
+  resume: Request<{ after: number; limit?: number }, ResumeReply>;
+  /** The highest sequence number this console has applied. */
+  receipt: Request<{ seq: number }, { ok: true }>;
   /** Round-trip check; answers with the hub's clock. */
   'system:ping': (ack: Ack<{ now: string }>) => void;
   /** Hands the socket a fresh access token (same user and session) before the current one expires. */

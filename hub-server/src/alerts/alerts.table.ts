@@ -33,6 +33,8 @@ export const alerts = pgTable(
       .notNull()
       .default(sql`'{}'::text[]`),
     status: text('status', { enum: alertStatuses }).notNull().default('open'),
+    /** SHA-256 of the create request: a resend with the same id and body is the same alert, another body a 409. */
+    requestHash: text('request_hash'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },

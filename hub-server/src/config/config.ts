@@ -132,6 +132,52 @@ export const configSchema = z.object({
     .max(5, 'expected an integer from 0 to 5')
     .default(0)
     .describe('Reverse proxies in front of the hub whose X-Forwarded-For is trusted for the source address'),
+  TANSIQ_ACK_DEADLINES: z
+    .string()
+    .regex(
+      /^(\s*(critical|high|medium|low|info)\s*=\s*\d+\s*)(,\s*(critical|high|medium|low|info)\s*=\s*\d+\s*)*$|^$/,
+      'expected severity=seconds pairs such as critical=300,high=900',
+    )
+    .default('critical=300,high=900,medium=3600')
+    .transform(
+      (s) =>
+        Object.fromEntries(
+          s
+            .split(',')
+            .filter((p) => p.trim())
+            .map((p) => p.split('=').map((x) => x.trim()))
+            .map(([k, v]) => [k, Number(v)]),
+        ) as Partial<Record<'critical' | 'high' | 'medium' | 'low' | 'info', number>>,
+    )
+    .describe('Acknowledgement deadline per severity in seconds; a severity not named has none'),
+  TANSIQ_CENTRE_SILENT_AFTER: z.coerce
+    .number({ error: 'expected seconds from 5 to 86400' })
+    .int('expected seconds from 5 to 86400')
+    .min(5, 'expected seconds from 5 to 86400')
+    .max(86400, 'expected seconds from 5 to 86400')
+    .default(300)
+    .describe('A joint centre with no console connected this long raises centre:silent'),
+  TANSIQ_WORKER_INTERVAL_MS: z.coerce
+    .number({ error: 'expected milliseconds from 50 to 60000' })
+    .int('expected milliseconds from 50 to 60000')
+    .min(50, 'expected milliseconds from 50 to 60000')
+    .max(60000, 'expected milliseconds from 50 to 60000')
+    .default(1000)
+    .describe('How often the leader hub checks deadlines and centre presence'),
+  TANSIQ_EVENT_POLL_MS: z.coerce
+    .number({ error: 'expected milliseconds from 10 to 10000' })
+    .int('expected milliseconds from 10 to 10000')
+    .min(10, 'expected milliseconds from 10 to 10000')
+    .max(10000, 'expected milliseconds from 10 to 10000')
+    .default(250)
+    .describe('How often a hub reads the event log for events other hub processes committed'),
+  TANSIQ_SOCKET_EVENTS_PER_10S: z.coerce
+    .number({ error: 'expected an integer from 1 to 100000' })
+    .int('expected an integer from 1 to 100000')
+    .min(1, 'expected an integer from 1 to 100000')
+    .max(100000, 'expected an integer from 1 to 100000')
+    .default(300)
+    .describe('Requests one socket may send in 10 seconds before it is answered rate_limited'),
   LOG_LEVEL: z
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
       error: 'expected fatal, error, warn, info, debug, trace or silent',

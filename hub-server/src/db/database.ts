@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import type { Principal } from '@tansiq/shared';
 import type * as schema from './schema.ts';
+import type { Leadership } from './leader.ts';
 
 /** The Drizzle handle every service uses, whichever engine is underneath. */
 export type AppDb = PgDatabase<PgQueryResultHKT, typeof schema>;
@@ -17,6 +18,10 @@ export interface Database {
    * `tansiq.user_id`) as the application role, so row-level security applies to it.
    */
   asUser<T>(principal: Principal, fn: (tx: AppTx) => Promise<T>): Promise<T>;
+  /** The same for the hub's own workers (event tailer, deadlines, presence): the claim role `system`. */
+  asSystem<T>(fn: (tx: AppTx) => Promise<T>): Promise<T>;
+  /** A fresh claim on leadership among hub processes sharing this database. */
+  leadership(): Leadership;
   /** Resolves when the database answers a trivial query; rejects otherwise. */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -32,7 +37,7 @@ function quoteIdent(name: string): string {
  * already connects as the application role.
  */
 export function claimsTransaction(db: AppDb, setRole: string | null) {
-  return <T>(principal: Principal, fn: (tx: AppTx) => Promise<T>): Promise<T> =>
+  const asUser = <T>(principal: Principal | SystemClaims, fn: (tx: AppTx) => Promise<T>): Promise<T> =>
     db.transaction(async (tx) => {
       if (setRole) await tx.execute(sql.raw(`set local role ${quoteIdent(setRole)}`));
       await tx.execute(
@@ -40,4 +45,16 @@ export function claimsTransaction(db: AppDb, setRole: string | null) {
       );
       return fn(tx);
     });
+  return { asUser, asSystem: <T>(fn: (tx: AppTx) => Promise<T>) => asUser(SYSTEM_CLAIMS, fn) };
 }
+
+interface SystemClaims {
+  userId: string;
+  role: 'system';
+  centre: null;
+}
+const SYSTEM_CLAIMS: SystemClaims = {
+  userId: '00000000-0000-0000-0000-000000000000',
+  role: 'system',
+  centre: null,
+};

@@ -18,4 +18,11 @@ export const appGrants: Record<string, ReadonlyArray<'SELECT' | 'INSERT' | 'UPDA
   audit_log: ['SELECT', 'INSERT'],
   alerts: ['SELECT', 'INSERT', 'UPDATE'],
   briefs: ['SELECT', 'INSERT', 'UPDATE'],
+  alert_acks: ['SELECT', 'INSERT'],
+  alert_updates: ['SELECT', 'INSERT'],
+  alert_deliveries: ['SELECT', 'INSERT'],
+  alert_deadlines: ['SELECT', 'INSERT', 'UPDATE'],
+  // Append-only like the audit log.
+  events: ['SELECT', 'INSERT'],
+  centre_presence: ['SELECT', 'INSERT', 'UPDATE'],
 };

@@ -5,6 +5,7 @@ import * as schema from './schema.ts';
 import { migrationsFolder } from './migrations.ts';
 import { claimsTransaction, type Database } from './database.ts';
 import { ensureAppRole } from './app-role.ts';
+import { soleLeader } from './leader.ts';
 
 const EMBEDDED_APP_ROLE = 'tansiq_app';
 
@@ -39,7 +40,8 @@ export async function openPglite(options: PgliteOptions = {}): Promise<EmbeddedD
   return {
     kind: 'pglite',
     db,
-    asUser: claimsTransaction(db, EMBEDDED_APP_ROLE),
+    ...claimsTransaction(db, EMBEDDED_APP_ROLE),
+    leadership: () => soleLeader,
     async ping() {
       await client.query('select 1');
     },

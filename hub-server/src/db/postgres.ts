@@ -5,6 +5,7 @@ import * as schema from './schema.ts';
 import { migrationsFolder } from './migrations.ts';
 import { claimsTransaction, type Database } from './database.ts';
 import { ensureAppRole, type Exec } from './app-role.ts';
+import { advisoryLeader } from './leader.ts';
 import type { Logger } from '../logger.ts';
 
 export interface PostgresOptions {
@@ -96,7 +97,8 @@ export async function openPostgres(options: PostgresOptions): Promise<Database> 
   return {
     kind: 'postgres',
     db,
-    asUser: claimsTransaction(db, null),
+    ...claimsTransaction(db, null),
+    leadership: () => advisoryLeader(appUrl),
     async ping() {
       await pool.query('select 1');
     },

@@ -5,3 +5,6 @@ export { sessions, refreshTokens, hubSecrets } from '../auth/sessions.table.ts';
 export { auditLog } from '../audit/audit.table.ts';
 export { alerts } from '../alerts/alerts.table.ts';
 export { briefs } from '../briefs/briefs.table.ts';
+export { alertAcks, alertUpdates, alertDeliveries, alertDeadlines } from '../alerts/alert-activity.table.ts';
+export { events } from '../events/events.table.ts';
+export { centrePresence } from '../presence/presence.table.ts';

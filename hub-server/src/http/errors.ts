@@ -24,6 +24,16 @@ export class AppError extends Error {
   }
 }
 
+/** A policy refusal: answered 403, and written to the audit log by whoever catches it outside the transaction. */
+export class Refusal extends AppError {
+  constructor(
+    readonly action: string,
+    readonly target: { type: string; id?: string },
+  ) {
+    super(403, 'forbidden', 'not allowed');
+  }
+}
+
 /** The one error factory. */
 export const errors = {
   badRequest: (message: string, details?: unknown) => new AppError(400, 'bad_request', message, details),

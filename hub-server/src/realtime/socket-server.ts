@@ -8,7 +8,9 @@ import { roomsFor } from '../access/access.ts';
 import { toAppError } from '../http/error-handler.ts';
 import { errors } from '../http/errors.ts';
 import { isOriginAllowed } from './origin.ts';
-import { socketRequest } from './handlers.ts';
+import { socketRequest, type RequestGuard } from './handlers.ts';
+import { RateLimiterMemory } from 'rate-limiter-flexible';
+import { audienceRoom } from '../events/delivery.ts';
 
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type -- filled in by the multi-node issue
 export interface InterServerEvents {}
@@ -18,7 +20,21 @@ export interface SocketData {
 }
 
 export type HubIo = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
-type HubSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
+export type HubSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
+/** A domain's socket handlers, attached to each authenticated socket. */
+export type SocketRegistrar = (socket: HubSocket, guard: RequestGuard) => void;
+
+const KNOWN_EVENTS = new Set<string>([
+  'system:ping',
+  'auth:refresh',
+  'resume',
+  'receipt',
+  'alert:create',
+  'alert:update',
+  'alert:ack',
+  'alert:resolve',
+  'alert:escalate',
+]);
 
 /** Largest socket message the hub reads; a bigger one closes that socket. */
 export const MAX_SOCKET_PAYLOAD_BYTES = 64 * 1024;
@@ -38,9 +54,10 @@ function scheduleExpiry(socket: HubSocket): void {
 
 export function createSocketServer(
   httpServer: HttpServer,
-  deps: { config: Config; auth: AuthService; logger: Logger },
+  deps: { config: Config; auth: AuthService; logger: Logger; registrars: SocketRegistrar[] },
 ): HubIo {
   const { config, auth, logger } = deps;
+  const limiter = new RateLimiterMemory({ points: config.TANSIQ_SOCKET_EVENTS_PER_10S, duration: 10 });
   const io: HubIo = new Server(httpServer, {
     path: '/socket.io',
     serveClient: false,
@@ -69,9 +86,22 @@ export function createSocketServer(
   });
 
   io.on('connection', (socket) => {
-    void socket.join(roomsFor(socket.data.auth));
+    const { principal } = socket.data.auth;
+    void socket.join([...roomsFor(socket.data.auth), audienceRoom(principal.role, principal.centre)]);
     scheduleExpiry(socket);
-    socket.on('disconnect', () => clearTimeout(socket.data.expiryTimer));
+    socket.on('disconnect', () => {
+      clearTimeout(socket.data.expiryTimer);
+      void limiter.delete(socket.id);
+    });
+    const guard: RequestGuard = { logger, limiter, socketId: socket.id };
+
+    // An unknown event gets an error through its acknowledgement, if it brought one, and nothing else.
+    socket.onAny((event: string, ...args: unknown[]) => {
+      if (KNOWN_EVENTS.has(event)) return;
+      const ack = args.at(-1);
+      if (typeof ack === 'function') ack(errors.badRequest(`unknown event "${event.slice(0, 64)}"`).toBody());
+    });
+    for (const register of deps.registrars) register(socket, guard);
 
     socket.on('system:ping', (ack) => {
       if (typeof ack === 'function') ack({ now: new Date().toISOString() });
@@ -89,7 +119,7 @@ export function createSocketServer(
           scheduleExpiry(socket);
           return { expiresAt: next.expiresAt.toISOString() };
         },
-        logger,
+        guard,
       ),
     );
   });

@@ -1,0 +1,37 @@
+import type { Alert } from '@tansiq/shared';
+import type { alerts } from './alerts.table.ts';
+
+export interface Receipt {
+  centre: string;
+  deliveredAt: Date | null;
+  acknowledgedAt: Date | null;
+}
+
+export function toAlert(row: typeof alerts.$inferSelect, receipts: Receipt[]): Alert {
+  return {
+    id: row.id,
+    centre: row.centre,
+    category: row.category,
+    severity: row.severity,
+    title: row.title,
+    description: row.description,
+    location: { lat: row.lat, lng: row.lng },
+    crossing: row.crossing,
+    sector: row.sector,
+    observedAt: row.observedAt.toISOString(),
+    reporterId: row.reporterId,
+    tlp: row.tlp,
+    recipients: row.recipients,
+    status: row.status,
+    createdAt: row.createdAt.toISOString(),
+    updatedAt: row.updatedAt.toISOString(),
+    receipts: row.recipients.map((centre) => {
+      const r = receipts.find((x) => x.centre === centre);
+      return {
+        centre,
+        deliveredAt: r?.deliveredAt?.toISOString() ?? null,
+        acknowledgedAt: r?.acknowledgedAt?.toISOString() ?? null,
+      };
+    }),
+  };
+}

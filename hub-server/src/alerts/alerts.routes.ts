@@ -1,0 +1,61 @@
+import { Router } from 'express';
+import {
+  alertEscalateSchema,
+  alertIdSchema,
+  alertListQuerySchema,
+  alertResolveSchema,
+  alertUpdateSchema,
+  createAlertSchema,
+  alertAckSchema,
+} from '@tansiq/shared';
+import { parseInput } from '../http/errors.ts';
+import { authOf, requestContext, requireAuth } from '../access/access.ts';
+import type { AuthService } from '../auth/auth.service.ts';
+import type { AlertsService } from './alerts.service.ts';
+
+export function alertsRoutes(auth: AuthService, alerts: AlertsService): Router {
+  const router = Router();
+  router.use('/api/v1/alerts', requireAuth(auth));
+
+  router.post('/api/v1/alerts', async (req, res) => {
+    const input = parseInput(createAlertSchema, req.body);
+    const { alert, created } = await alerts.create(authOf(req), input, requestContext(req).source);
+    res.status(created ? 201 : 200).json({ alert });
+  });
+
+  router.get('/api/v1/alerts', async (req, res) => {
+    const query = parseInput(alertListQuerySchema, req.query);
+    res.json({ alerts: await alerts.list(authOf(req), query) });
+  });
+
+  router.get('/api/v1/alerts/:id', async (req, res) => {
+    const { id } = parseInput(alertIdSchema, req.params);
+    res.json(await alerts.get(authOf(req), id));
+  });
+
+  router.post('/api/v1/alerts/:id/ack', async (req, res) => {
+    const { id } = parseInput(alertIdSchema, req.params);
+    parseInput(alertAckSchema, req.body ?? {});
+    res.json({ alert: await alerts.acknowledge(authOf(req), id, requestContext(req).source) });
+  });
+
+  router.post('/api/v1/alerts/:id/updates', async (req, res) => {
+    const { id } = parseInput(alertIdSchema, req.params);
+    const input = parseInput(alertUpdateSchema, req.body);
+    res.status(201).json({ alert: await alerts.update(authOf(req), id, input, requestContext(req).source) });
+  });
+
+  router.post('/api/v1/alerts/:id/resolve', async (req, res) => {
+    const { id } = parseInput(alertIdSchema, req.params);
+    const input = parseInput(alertResolveSchema, req.body ?? {});
+    res.json({ alert: await alerts.resolve(authOf(req), id, input, requestContext(req).source) });
+  });
+
+  router.post('/api/v1/alerts/:id/escalate', async (req, res) => {
+    const { id } = parseInput(alertIdSchema, req.params);
+    const input = parseInput(alertEscalateSchema, req.body ?? {});
+    res.json({ alert: await alerts.escalate(authOf(req), id, input, requestContext(req).source) });
+  });
+
+  return router;
+}

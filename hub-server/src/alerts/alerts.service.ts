@@ -1,0 +1,411 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { and, desc, eq, gte, inArray, isNull, sql } from 'drizzle-orm';
+import {
+  canAcknowledgeAlert,
+  canEscalateAlert,
+  canRaiseAlert,
+  canResolveAlert,
+  canUpdateAlert,
+  type Alert,
+  type CreateAlert,
+  type Principal,
+  type Severity,
+} from '@tansiq/shared';
+import type { z } from 'zod';
+import type { alertListQuerySchema, timelineEntrySchema } from '@tansiq/shared';
+import type { AppTx, Database } from '../db/database.ts';
+import { errors, Refusal } from '../http/errors.ts';
+import { recordAudit } from '../audit/audit.service.ts';
+import type { AuthContext } from '../auth/auth.service.ts';
+import type { CentresCache } from '../centres/centres.cache.ts';
+import { alertEvent, appendEvent } from '../events/events.service.ts';
+import { alerts } from './alerts.table.ts';
+import { alertAcks, alertDeadlines, alertDeliveries, alertUpdates } from './alert-activity.table.ts';
+import { toAlert, type Receipt } from './alerts.mapper.ts';
+
+type ListQuery = z.infer<typeof alertListQuerySchema>;
+type TimelineEntry = z.infer<typeof timelineEntrySchema>;
+export type AckDeadlines = Partial<Record<Severity, number>>;
+
+/** Reads an alert as the transaction's user sees it (row-level security applies), with its receipts. */
+export async function loadAlert(tx: AppTx, id: string): Promise<Alert | null> {
+  const [row] = await tx.select().from(alerts).where(eq(alerts.id, id));
+  if (!row) return null;
+  return toAlert(row, await receiptsOf(tx, [id]).then((m) => m.get(id) ?? []));
+}
+
+async function receiptsOf(tx: AppTx, ids: string[]): Promise<Map<string, Receipt[]>> {
+  const out = new Map<string, Receipt[]>();
+  if (ids.length === 0) return out;
+  const [acks, deliveries] = await Promise.all([
+    tx.select().from(alertAcks).where(inArray(alertAcks.alertId, ids)),
+    tx.select().from(alertDeliveries).where(inArray(alertDeliveries.alertId, ids)),
+  ]);
+  const entry = (alertId: string, centre: string) => {
+    const list = out.get(alertId) ?? [];
+    out.set(alertId, list);
+    let r = list.find((x) => x.centre === centre);
+    if (!r) list.push((r = { centre, deliveredAt: null, acknowledgedAt: null }));
+    return r;
+  };
+  for (const d of deliveries) entry(d.alertId, d.centre).deliveredAt = d.at;
+  for (const a of acks) entry(a.alertId, a.centre).acknowledgedAt = a.at;
+  return out;
+}
+
+function requestHash(input: CreateAlert, recipients: string[]): string {
+  const canonical = JSON.stringify([
+    input.category,
+    input.severity,
+    input.title.trim(),
+    input.description?.trim() ?? '',
+    input.location.lat,
+    input.location.lng,
+    input.crossing ?? null,
+    input.sector ?? null,
+    input.observedAt ? new Date(input.observedAt).toISOString() : null,
+    input.tlp,
+    recipients,
+  ]);
+  return createHash('sha256').update(canonical).digest('hex');
+}
+
+function isUniqueViolation(err: unknown): boolean {
+  const code =
+    (err as { cause?: { code?: string }; code?: string }).cause?.code ?? (err as { code?: string }).code;
+  return code === '23505';
+}
+
+/**
+ * Alerts: every change is one transaction holding the row change, its timeline entry, its audit
+ * record and its event. REST routes and socket handlers both call these methods.
+ */
+export class AlertsService {
+  constructor(
+    private readonly database: Database,
+    private readonly centres: CentresCache,
+    private readonly deadlines: AckDeadlines,
+    /** Called after every commit that appended events (the tailer delivers them). */
+    private readonly committed: () => void,
+  ) {}
+
+  /** Runs a user's change; a policy refusal is audited after the transaction has rolled back. */
+  private async change<T>(
+    auth: AuthContext,
+    source: string | null,
+    fn: (tx: AppTx, p: Principal) => Promise<T>,
+  ): Promise<T> {
+    try {
+      return await this.database.asUser(auth.principal, (tx) => fn(tx, auth.principal));
+    } catch (err) {
+      if (err instanceof Refusal) {
+        await recordAudit(
+          this.database.db,
+          { principal: { ...auth.principal, username: auth.username }, source },
+          {
+            action: err.action,
+            outcome: 'refused',
+            targetType: err.target.type,
+            ...(err.target.id ? { targetId: err.target.id } : {}),
+          },
+        );
+      }
+      throw err;
+    } finally {
+      this.committed();
+    }
+  }
+
+  private actor(auth: AuthContext, source: string | null) {
+    return { principal: { ...auth.principal, username: auth.username }, source };
+  }
+
+  /** Creates an alert at the caller's centre; the same id and body again returns the same alert. */
+  async create(
+    auth: AuthContext,
+    input: CreateAlert,
+    source: string | null,
+  ): Promise<{ alert: Alert; created: boolean }> {
+    const p = auth.principal;
+    const id = input.id ?? randomUUID();
+    const recipients = [...new Set(input.recipients)].filter((c) => c !== p.centre).sort();
+    const unknown = recipients.filter((c) => this.centres.kindOf(c) === null);
+    if (unknown.length > 0)
+      throw errors.badRequest(`unknown recipient centre ${unknown.join(', ')}`, { field: 'recipients' });
+    const hash = requestHash(input, recipients);
+    const attempt = () =>
+      this.change(auth, source, async (tx) => {
+        if (!canRaiseAlert(p)) throw new Refusal('alert.create', { type: 'alert', id });
+        const [existing] = await tx
+          .select({ requestHash: alerts.requestHash })
+          .from(alerts)
+          .where(eq(alerts.id, id));
+        if (existing) {
+          if (existing.requestHash !== hash)
+            throw errors.conflict('an alert with this id exists with another content');
+          return { alert: (await loadAlert(tx, id))!, created: false };
+        }
+        await tx.insert(alerts).values({
+          id,
+          centre: p.centre!,
+          category: input.category,
+          severity: input.severity,
+          title: input.title,
+          description: input.description ?? '',
+          lat: input.location.lat,
+          lng: input.location.lng,
+          crossing: input.crossing ?? null,
+          sector: input.sector ?? null,
+          ...(input.observedAt ? { observedAt: new Date(input.observedAt) } : {}),
+          reporterId: p.userId,
+          tlp: input.tlp,
+          recipients,
+          requestHash: hash,
+        });
+        const seconds = this.deadlines[input.severity];
+        const mustAck = recipients.filter((c) => this.centres.kindOf(c) === 'joint');
+        if (seconds && mustAck.length > 0) {
+          const dueAt = sql`now() + make_interval(secs => ${seconds})`;
+          await tx.insert(alertDeadlines).values(mustAck.map((centre) => ({ alertId: id, centre, dueAt })));
+        }
+        const alert = (await loadAlert(tx, id))!;
+        await recordAudit(tx, this.actor(auth, source), {
+          action: 'alert.create',
+          outcome: 'ok',
+          targetType: 'alert',
+          targetId: id,
+          details: { severity: alert.severity, tlp: alert.tlp, recipients },
+        });
+        await appendEvent(tx, alertEvent('alert:created', alert));
+        return { alert, created: true };
+      });
+    try {
+      return await attempt();
+    } catch (err) {
+      // Two resends raced: the loser finds the winner's row and answers as a resend would.
+      if (isUniqueViolation(err)) {
+        try {
+          return await attempt();
+        } catch (again) {
+          if (isUniqueViolation(again)) throw errors.conflict('this alert id is already in use');
+          throw again;
+        }
+      }
+      throw err;
+    }
+  }
+
+  async list(auth: AuthContext, query: ListQuery): Promise<Alert[]> {
+    return this.database.asUser(auth.principal, async (tx) => {
+      const rows = await tx
+        .select()
+        .from(alerts)
+        .where(
+          and(
+            query.status ? eq(alerts.status, query.status) : undefined,
+            query.centre ? eq(alerts.centre, query.centre) : undefined,
+            query.severity ? eq(alerts.severity, query.severity) : undefined,
+            query.since ? gte(alerts.createdAt, new Date(query.since)) : undefined,
+          ),
+        )
+        .orderBy(desc(alerts.createdAt))
+        .limit(query.limit);
+      const receipts = await receiptsOf(
+        tx,
+        rows.map((r) => r.id),
+      );
+      return rows.map((r) => toAlert(r, receipts.get(r.id) ?? []));
+    });
+  }
+
+  /** One alert and its timeline; an alert the caller may not see is not found. */
+  async get(auth: AuthContext, id: string): Promise<{ alert: Alert; timeline: TimelineEntry[] }> {
+    return this.database.asUser(auth.principal, async (tx) => {
+      const alert = await loadAlert(tx, id);
+      if (!alert) throw errors.notFound('no such alert');
+      const entries = await tx
+        .select()
+        .from(alertUpdates)
+        .where(eq(alertUpdates.alertId, id))
+        .orderBy(alertUpdates.at);
+      return {
+        alert,
+        timeline: entries.map((e) => ({
+          id: e.id,
+          kind: e.kind,
+          body: e.body,
+          userId: e.userId,
+          centre: e.centre,
+          at: e.at.toISOString(),
+        })),
+      };
+    });
+  }
+
+  private async visible(tx: AppTx, id: string): Promise<Alert> {
+    const alert = await loadAlert(tx, id);
+    if (!alert) throw errors.notFound('no such alert');
+    return alert;
+  }
+
+  /** Adds a note to the timeline; the same entry id again changes nothing. */
+  async update(
+    auth: AuthContext,
+    alertId: string,
+    input: { id?: string; body: string },
+    source: string | null,
+  ): Promise<Alert> {
+    return this.change(auth, source, async (tx, p) => {
+      const before = await this.visible(tx, alertId);
+      if (!canUpdateAlert(p, before)) throw new Refusal('alert.update', { type: 'alert', id: alertId });
+      const [entry] = await tx
+        .insert(alertUpdates)
+        .values({
+          ...(input.id ? { id: input.id } : {}),
+          alertId,
+          kind: 'note',
+          body: input.body,
+          userId: p.userId,
+          centre: p.centre,
+        })
+        .onConflictDoNothing()
+        .returning();
+      if (!entry) return before;
+      await tx
+        .update(alerts)
+        .set({ updatedAt: sql`now()` })
+        .where(eq(alerts.id, alertId));
+      const alert = (await loadAlert(tx, alertId))!;
+      await recordAudit(tx, this.actor(auth, source), {
+        action: 'alert.update',
+        outcome: 'ok',
+        targetType: 'alert',
+        targetId: alertId,
+      });
+      await appendEvent(
+        tx,
+        alertEvent('alert:updated', alert, {
+          entry: { id: entry.id, body: entry.body, centre: entry.centre, at: entry.at.toISOString() },
+        }),
+      );
+      return alert;
+    });
+  }
+
+  /** Acknowledges for the caller's centre; again changes nothing. */
+  async acknowledge(auth: AuthContext, alertId: string, source: string | null): Promise<Alert> {
+    return this.change(auth, source, async (tx, p) => {
+      const before = await this.visible(tx, alertId);
+      if (!canAcknowledgeAlert(p, before))
+        throw new Refusal('alert.acknowledge', { type: 'alert', id: alertId });
+      const [ack] = await tx
+        .insert(alertAcks)
+        .values({ alertId, centre: p.centre!, userId: p.userId })
+        .onConflictDoNothing()
+        .returning();
+      if (!ack) return before;
+      await tx
+        .update(alertDeadlines)
+        .set({ settledAt: sql`now()` })
+        .where(
+          and(
+            eq(alertDeadlines.alertId, alertId),
+            eq(alertDeadlines.centre, p.centre!),
+            isNull(alertDeadlines.settledAt),
+          ),
+        );
+      await tx
+        .insert(alertUpdates)
+        .values({ alertId, kind: 'acknowledged', userId: p.userId, centre: p.centre });
+      const mustAck = before.recipients.filter((c) => this.centres.kindOf(c) === 'joint');
+      const acked = new Set([
+        ...before.receipts.filter((r) => r.acknowledgedAt).map((r) => r.centre),
+        p.centre,
+      ]);
+      const allAcked = mustAck.every((c) => acked.has(c));
+      await tx
+        .update(alerts)
+        .set({
+          updatedAt: sql`now()`,
+          ...(allAcked && before.status === 'open' ? { status: 'acknowledged' as const } : {}),
+        })
+        .where(eq(alerts.id, alertId));
+      const alert = (await loadAlert(tx, alertId))!;
+      await recordAudit(tx, this.actor(auth, source), {
+        action: 'alert.acknowledge',
+        outcome: 'ok',
+        targetType: 'alert',
+        targetId: alertId,
+      });
+      await appendEvent(
+        tx,
+        alertEvent('alert:acknowledged', alert, { centre: p.centre, at: ack.at.toISOString() }),
+      );
+      return alert;
+    });
+  }
+
+  /** Closes an own-centre alert as resolved or a false alarm (supervisors). */
+  async resolve(
+    auth: AuthContext,
+    alertId: string,
+    input: { outcome: 'resolved' | 'false_alarm'; note?: string },
+    source: string | null,
+  ): Promise<Alert> {
+    return this.change(auth, source, async (tx, p) => {
+      const before = await this.visible(tx, alertId);
+      if (!canResolveAlert(p, before)) throw new Refusal('alert.resolve', { type: 'alert', id: alertId });
+      if (before.status === input.outcome) return before;
+      if (before.status === 'resolved' || before.status === 'false_alarm')
+        throw errors.conflict(`the alert is already ${before.status}`);
+      await tx
+        .update(alerts)
+        .set({ status: input.outcome, updatedAt: sql`now()` })
+        .where(eq(alerts.id, alertId));
+      await tx
+        .update(alertDeadlines)
+        .set({ settledAt: sql`now()` })
+        .where(and(eq(alertDeadlines.alertId, alertId), isNull(alertDeadlines.settledAt)));
+      await tx
+        .insert(alertUpdates)
+        .values({ alertId, kind: input.outcome, body: input.note ?? '', userId: p.userId, centre: p.centre });
+      const alert = (await loadAlert(tx, alertId))!;
+      await recordAudit(tx, this.actor(auth, source), {
+        action: 'alert.resolve',
+        outcome: 'ok',
+        targetType: 'alert',
+        targetId: alertId,
+        details: { outcome: input.outcome },
+      });
+      await appendEvent(tx, alertEvent('alert:resolved', alert, { outcome: input.outcome }));
+      return alert;
+    });
+  }
+
+  /** A supervisor escalates an own-centre alert by hand. */
+  async escalate(
+    auth: AuthContext,
+    alertId: string,
+    input: { note?: string },
+    source: string | null,
+  ): Promise<Alert> {
+    return this.change(auth, source, async (tx, p) => {
+      const alert = await this.visible(tx, alertId);
+      if (!canEscalateAlert(p, alert)) throw new Refusal('alert.escalate', { type: 'alert', id: alertId });
+      await tx
+        .insert(alertUpdates)
+        .values({ alertId, kind: 'escalated', body: input.note ?? '', userId: p.userId, centre: p.centre });
+      await recordAudit(tx, this.actor(auth, source), {
+        action: 'alert.escalate',
+        outcome: 'ok',
+        targetType: 'alert',
+        targetId: alertId,
+      });
+      await appendEvent(
+        tx,
+        alertEvent('alert:escalated', alert, { manual: true, centre: p.centre, note: input.note ?? '' }),
+      );
+      return alert;
+    });
+  }
+}

@@ -1,0 +1,54 @@
+import { canReadEvent, centreKindFor, roles, type Principal, type Role } from '@tansiq/shared';
+import type { HubIo } from '../realtime/socket-server.ts';
+import type { CentresCache } from '../centres/centres.cache.ts';
+import { projectFor, type EventRow } from './events.service.ts';
+
+/** Sockets wait in this room, receiving nothing live, until their resume has caught them up. */
+export const RESUMING_ROOM = 'resuming';
+
+/** The room of everyone with the same role and centre: the unit the policy decides for. */
+export function audienceRoom(role: Role, centre: string | null): string {
+  return `aud:${role}:${centre ?? '-'}`;
+}
+
+/**
+ * Sends each event to exactly the audience rooms whose (role, centre) the policy allows, on this
+ * process only (every process tails the log itself). Boards get the board projection.
+ */
+export class EventDelivery {
+  constructor(
+    private readonly centres: CentresCache,
+    private readonly io: () => HubIo | null,
+  ) {}
+
+  /** Every (role, centre) pair a user can have. */
+  private classes(): Principal[] {
+    return roles.flatMap((role): Principal[] => {
+      const kind = centreKindFor(role);
+      return kind === null
+        ? [{ userId: '', role, centre: null }]
+        : this.centres.all.filter((c) => c.kind === kind).map((c) => ({ userId: '', role, centre: c.code }));
+    });
+  }
+
+  deliver(rows: EventRow[]): void {
+    const io = this.io();
+    if (!io) return;
+    const classes = this.classes();
+    for (const row of rows) {
+      const allowed = classes.filter((p) => canReadEvent(p, row));
+      const full = allowed.filter((p) => p.role !== 'board').map((p) => audienceRoom(p.role, p.centre));
+      if (full.length > 0)
+        io.local
+          .to(full)
+          .except(RESUMING_ROOM)
+          .emit('event', projectFor({ role: 'officer' }, row));
+      if (allowed.some((p) => p.role === 'board')) {
+        io.local
+          .to(audienceRoom('board', null))
+          .except(RESUMING_ROOM)
+          .emit('event', projectFor({ role: 'board' }, row));
+      }
+    }
+  }
+}

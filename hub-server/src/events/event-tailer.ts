@@ -1,0 +1,83 @@
+import { asc, gt, max } from 'drizzle-orm';
+import type { Database } from '../db/database.ts';
+import type { Logger } from '../logger.ts';
+import { events } from './events.table.ts';
+import type { EventRow } from './events.service.ts';
+
+const BATCH = 500;
+
+/**
+ * Reads the event log in sequence order and hands each committed event to `deliver`, once. Every
+ * hub process tails the same log, so an event reaches the sockets of every process even when the
+ * process that wrote it died between commit and delivery. Because numbers follow commit order, the
+ * tailer never passes over an event that commits later.
+ */
+export class EventTailer {
+  private position = 0;
+  private running: Promise<void> | null = null;
+  private again = false;
+  private timer: NodeJS.Timeout | undefined;
+  private stopped = false;
+
+  constructor(
+    private readonly database: Database,
+    private readonly deliver: (rows: EventRow[]) => void,
+    private readonly logger: Logger,
+    private readonly pollMs: number,
+  ) {}
+
+  /** The last sequence number handed to `deliver`. */
+  get head(): number {
+    return this.position;
+  }
+
+  /** Starts at the end of the log: what came before is for `resume`. */
+  async start(): Promise<void> {
+    const [row] = await this.database.asSystem((tx) => tx.select({ seq: max(events.seq) }).from(events));
+    this.position = row?.seq ?? 0;
+    const tick = () => {
+      if (this.stopped) return;
+      this.timer = setTimeout(() => void this.poke().finally(tick), this.pollMs);
+    };
+    tick();
+  }
+
+  /** Reads what has been committed since the last read; call after a local commit. */
+  poke(): Promise<void> {
+    if (this.running) {
+      this.again = true;
+      return this.running;
+    }
+    this.running = (async () => {
+      try {
+        do {
+          this.again = false;
+          await this.drain();
+        } while (this.again && !this.stopped);
+      } catch (err) {
+        if (!this.stopped) this.logger.error({ err }, 'event tailer failed; retrying on the next poll');
+      } finally {
+        this.running = null;
+      }
+    })();
+    return this.running;
+  }
+
+  private async drain(): Promise<void> {
+    for (;;) {
+      const rows = await this.database.asSystem((tx) =>
+        tx.select().from(events).where(gt(events.seq, this.position)).orderBy(asc(events.seq)).limit(BATCH),
+      );
+      if (rows.length === 0 || this.stopped) return;
+      this.position = rows.at(-1)!.seq;
+      this.deliver(rows);
+      if (rows.length < BATCH) return;
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    await this.running;
+  }
+}

@@ -1,0 +1,73 @@
+import type { Config } from './config/config.ts';
+import type { Database } from './db/database.ts';
+import type { Leadership } from './db/leader.ts';
+import type { Logger } from './logger.ts';
+import type { HubIo } from './realtime/socket-server.ts';
+import type { CentresCache } from './centres/centres.cache.ts';
+import { escalateDueDeadlines } from './alerts/escalation.worker.ts';
+import { checkPresence } from './presence/presence.worker.ts';
+
+/**
+ * The periodic work that must run on exactly one hub process: deadline escalation and centre
+ * presence. Each tick, a process that holds (or can take) the PostgreSQL advisory lock does it.
+ */
+export class LeaderWorkers {
+  private timer: NodeJS.Timeout | undefined;
+  private leadership: Leadership | null = null;
+  private running: Promise<void> | null = null;
+  private stopped = false;
+
+  constructor(
+    private readonly deps: {
+      database: Database;
+      centres: CentresCache;
+      io: HubIo;
+      config: Config;
+      committed: () => void;
+      logger: Logger;
+    },
+  ) {}
+
+  start(): void {
+    this.leadership = this.deps.database.leadership();
+    const loop = () => {
+      if (this.stopped) return;
+      this.timer = setTimeout(() => {
+        this.running = this.tick()
+          .then(() => undefined)
+          .finally(() => {
+            this.running = null;
+            loop();
+          });
+      }, this.deps.config.TANSIQ_WORKER_INTERVAL_MS);
+    };
+    loop();
+  }
+
+  /** One round; exported for tests that must not wait for the timer. */
+  async tick(): Promise<{ leader: boolean; escalated: number; announced: number }> {
+    const { database, centres, io, config, committed, logger } = this.deps;
+    try {
+      if (!(await this.leadership?.check())) return { leader: false, escalated: 0, announced: 0 };
+      const escalated = await escalateDueDeadlines(database);
+      const announced = await checkPresence(
+        database,
+        centres.joint(),
+        async (centre) => (await io.in(`centre:${centre}`).fetchSockets()).length > 0,
+        config.TANSIQ_CENTRE_SILENT_AFTER,
+      );
+      if (escalated + announced > 0) committed();
+      return { leader: true, escalated, announced };
+    } catch (err) {
+      if (!this.stopped) logger.error({ err }, 'leader work failed; retrying on the next tick');
+      return { leader: false, escalated: 0, announced: 0 };
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    await this.running;
+    await this.leadership?.release();
+  }
+}

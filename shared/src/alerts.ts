@@ -1,0 +1,106 @@
+import { z } from 'zod';
+import { alertCategorySchema, centreCodeSchema, severitySchema, tlpSchema, alertStatuses } from './domain.ts';
+
+const text = (max: number) => z.string().trim().max(max);
+
+/** `POST /api/v1/alerts` and socket `alert:create`. */
+export const createAlertSchema = z.strictObject({
+  /** Chosen by the client so a resend after a dropped link creates nothing twice. */
+  id: z.uuid().optional(),
+  category: alertCategorySchema,
+  severity: severitySchema,
+  title: text(200).min(1),
+  description: text(5000).optional(),
+  location: z.strictObject({ lat: z.number().min(-90).max(90), lng: z.number().min(-180).max(180) }),
+  crossing: text(100).min(1).optional(),
+  sector: text(100).min(1).optional(),
+  observedAt: z.iso.datetime({ offset: true }).optional(),
+  tlp: tlpSchema,
+  /** Deny by default: an empty list never means everyone. */
+  recipients: z.array(centreCodeSchema).max(16),
+});
+export type CreateAlert = z.infer<typeof createAlertSchema>;
+
+export const alertListQuerySchema = z.strictObject({
+  status: z.enum(alertStatuses).optional(),
+  centre: centreCodeSchema.optional(),
+  severity: severitySchema.optional(),
+  since: z.iso.datetime({ offset: true }).optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(200),
+});
+
+export const alertIdSchema = z.strictObject({ id: z.uuid() });
+
+/** A timeline entry; `id` from the client makes a resend harmless. */
+export const alertUpdateSchema = z.strictObject({ id: z.uuid().optional(), body: text(5000).min(1) });
+export const alertResolveSchema = z.strictObject({
+  outcome: z.enum(['resolved', 'false_alarm']).default('resolved'),
+  note: text(5000).optional(),
+});
+export const alertEscalateSchema = z.strictObject({ note: text(5000).optional() });
+export const alertAckSchema = z.strictObject({});
+
+export const alertSchema = z.object({
+  id: z.uuid(),
+  centre: z.string(),
+  category: alertCategorySchema,
+  severity: severitySchema,
+  title: z.string(),
+  description: z.string(),
+  location: z.object({ lat: z.number(), lng: z.number() }),
+  crossing: z.string().nullable(),
+  sector: z.string().nullable(),
+  observedAt: z.string(),
+  reporterId: z.string(),
+  tlp: tlpSchema,
+  recipients: z.array(z.string()),
+  status: z.enum(alertStatuses),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  /** Per recipient centre: when a console of it first received the alert, and when it acknowledged. */
+  receipts: z.array(
+    z.object({
+      centre: z.string(),
+      deliveredAt: z.string().nullable(),
+      acknowledgedAt: z.string().nullable(),
+    }),
+  ),
+});
+export type Alert = z.infer<typeof alertSchema>;
+
+/** What a board screen may see of an alert (CLEAR/GREEN only). */
+export const boardAlertSchema = alertSchema.pick({
+  id: true,
+  centre: true,
+  category: true,
+  severity: true,
+  title: true,
+  location: true,
+  crossing: true,
+  tlp: true,
+  recipients: true,
+  status: true,
+  createdAt: true,
+});
+
+export const timelineEntrySchema = z.object({
+  id: z.string(),
+  kind: z.enum(['note', 'acknowledged', 'resolved', 'false_alarm', 'escalated']),
+  body: z.string(),
+  userId: z.string().nullable(),
+  centre: z.string().nullable(),
+  at: z.string(),
+});
+export const alertDetailSchema = z.object({ alert: alertSchema, timeline: z.array(timelineEntrySchema) });
+
+/** `resume` / `GET /api/v1/events?after=N` */
+export const resumeSchema = z.strictObject({
+  after: z.number().int().min(0),
+  limit: z.number().int().min(1).max(1000).optional(),
+});
+export const eventsQuerySchema = z.strictObject({
+  after: z.coerce.number().int().min(0).default(0),
+  limit: z.coerce.number().int().min(1).max(1000).default(500),
+});
+/** A console reports the highest sequence number it has applied. */
+export const receiptSchema = z.strictObject({ seq: z.number().int().min(0) });
