@@ -13,3 +13,4 @@ export { createUser } from './users/users.service.ts';
 export { verifyAudit, recordAudit, type AuditVerification } from './audit/audit.service.ts';
 export { AccessTokens, TOKEN_AUDIENCE, TOKEN_ISSUER } from './auth/tokens.ts';
 export { migrationsFolder, appGrants } from './db/migrations.ts';
+export { appendEvent, readEventsFor } from './events/events.service.ts';

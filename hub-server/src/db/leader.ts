@@ -17,29 +17,35 @@ const LEADER_LOCK_KEY = 7_431_202_620;
 export function advisoryLeader(url: string): Leadership {
   let client: pg.Client | null = null;
   let leading = false;
+  let pending: Promise<boolean> | null = null;
   const drop = () => {
     leading = false;
     client = null;
   };
-  return {
-    async check() {
-      if (leading && client) return true;
-      try {
-        if (!client) {
-          const c = new pg.Client({ connectionString: url });
-          c.on('error', drop);
-          c.on('end', drop);
-          await c.connect();
-          client = c;
-        }
-        const { rows } = await client.query<{ ok: boolean }>('select pg_try_advisory_lock($1) as ok', [
-          LEADER_LOCK_KEY,
-        ]);
-        leading = rows[0]?.ok === true;
-      } catch {
-        drop();
+  const attempt = async (): Promise<boolean> => {
+    if (leading && client) return true;
+    try {
+      if (!client) {
+        const c = new pg.Client({ connectionString: url });
+        c.on('error', drop);
+        c.on('end', drop);
+        await c.connect();
+        client = c;
       }
-      return leading;
+      const { rows } = await client.query<{ ok: boolean }>('select pg_try_advisory_lock($1) as ok', [
+        LEADER_LOCK_KEY,
+      ]);
+      leading = rows[0]?.ok === true;
+    } catch {
+      drop();
+    }
+    return leading;
+  };
+  return {
+    // One attempt at a time: two racing connections could leave the lock on an orphaned one.
+    check() {
+      pending ??= attempt().finally(() => (pending = null));
+      return pending;
     },
     async release() {
       const c = client;
