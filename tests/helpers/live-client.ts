@@ -26,7 +26,8 @@ export class LiveClient {
     this.socket.on('event', (event: HubEvent) => {
       if (!this.resuming) this.apply(event, 'live');
     });
-    this.socket.on('connect', () => void this.resume());
+    // A resume cut short by a disconnect is simply done again on the next connect.
+    this.socket.on('connect', () => void this.resume().catch(() => undefined));
   }
 
   private apply(event: HubEvent, via: string): void {

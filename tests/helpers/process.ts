@@ -27,8 +27,9 @@ export interface HubProcess {
 export async function startHubProcess(
   env: Record<string, string>,
   via: 'node' | 'pnpm' = 'node',
+  fixedPort?: number,
 ): Promise<HubProcess> {
-  const port = await freePort();
+  const port = fixedPort ?? (await freePort());
   const [command, args] =
     via === 'node'
       ? [process.execPath, ['--import', 'tsx', 'hub-server/src/main.ts']]

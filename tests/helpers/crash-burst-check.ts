@@ -1,0 +1,20 @@
+import { expect } from 'vitest';
+import type { Alert } from '@tansiq/shared';
+import type { BurstResult } from './crash-burst.ts';
+
+/** After a crash burst: every receiver holds every alert it may see exactly once, in sequence order. */
+export function expectEveryAlertOnce(
+  result: BurstResult,
+  mayRead: Record<string, (tlp: string) => boolean>,
+  tlpOf: Map<string, string>,
+): void {
+  for (const [name, client] of result.receivers) {
+    expect(client.anomalies, name).toEqual([]);
+    const seqs = client.applied.map((e) => e.seq);
+    expect(seqs, `${name} in order`).toEqual([...seqs].sort((a, b) => a - b));
+    const created = client.ofType('alert:created').map((e) => (e.data as { alert: Alert }).alert.id);
+    expect(new Set(created).size, `${name} no duplicates`).toBe(created.length);
+    const expected = result.ids.filter((id) => mayRead[name]!(tlpOf.get(id)!)).sort();
+    expect([...created].sort(), `${name} every alert`).toEqual(expected);
+  }
+}
