@@ -3,8 +3,9 @@ import type { HubEvent, ResumeReply } from '@tansiq/shared';
 
 /**
  * A console's event handling, as DESIGN describes it: connect, resume from the last applied
- * sequence number (again after every reconnect), ignore live events while a resume is in flight,
- * apply events in order and drop any number already applied. Records anything out of order or
+ * sequence number (again after every reconnect), hold live events that arrive while a resume is
+ * in flight and apply them after its reply (a live event can overtake the reply's handling), apply
+ * events in order and drop any number already applied. Records anything out of order or
  * duplicated so tests can assert there was none.
  */
 export class LiveClient {
@@ -13,6 +14,7 @@ export class LiveClient {
   readonly anomalies: string[] = [];
   lastApplied = 0;
   private resuming = false;
+  private held: HubEvent[] = [];
   private readonly seen = new Set<number>();
 
   constructor(url: string, token: string | (() => string), options: { reconnection?: boolean } = {}) {
@@ -24,7 +26,8 @@ export class LiveClient {
       auth: (cb) => cb({ token: typeof token === 'function' ? token() : token }),
     });
     this.socket.on('event', (event: HubEvent) => {
-      if (!this.resuming) this.apply(event, 'live');
+      if (this.resuming) this.held.push(event);
+      else this.apply(event, 'live');
     });
     // A resume cut short by a disconnect is simply done again on the next connect.
     this.socket.on('connect', () => void this.resume().catch(() => undefined));
@@ -56,6 +59,9 @@ export class LiveClient {
       }
     } finally {
       this.resuming = false;
+      const held = this.held;
+      this.held = [];
+      for (const e of held) this.apply(e, 'held');
     }
   }
 
