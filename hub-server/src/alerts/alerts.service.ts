@@ -70,12 +70,6 @@ function requestHash(input: CreateAlert, recipients: string[]): string {
   return createHash('sha256').update(canonical).digest('hex');
 }
 
-function isUniqueViolation(err: unknown): boolean {
-  const code =
-    (err as { cause?: { code?: string }; code?: string }).cause?.code ?? (err as { code?: string }).code;
-  return code === '23505';
-}
-
 /**
  * Alerts: every change is one transaction holding the row change, its timeline entry, its audit
  * record and its event. REST routes and socket handlers both call these methods.
@@ -133,19 +127,11 @@ export class AlertsService {
     if (unknown.length > 0)
       throw errors.badRequest(`unknown recipient centre ${unknown.join(', ')}`, { field: 'recipients' });
     const hash = requestHash(input, recipients);
-    const attempt = () =>
-      this.change(auth, source, async (tx) => {
-        if (!canRaiseAlert(p)) throw new Refusal('alert.create', { type: 'alert', id });
-        const [existing] = await tx
-          .select({ requestHash: alerts.requestHash })
-          .from(alerts)
-          .where(eq(alerts.id, id));
-        if (existing) {
-          if (existing.requestHash !== hash)
-            throw errors.conflict('an alert with this id exists with another content');
-          return { alert: (await loadAlert(tx, id))!, created: false };
-        }
-        await tx.insert(alerts).values({
+    return this.change(auth, source, async (tx) => {
+      if (!canRaiseAlert(p)) throw new Refusal('alert.create', { type: 'alert', id });
+      const [row] = await tx
+        .insert(alerts)
+        .values({
           id,
           centre: p.centre!,
           category: input.category,
@@ -161,38 +147,37 @@ export class AlertsService {
           tlp: input.tlp,
           recipients,
           requestHash: hash,
-        });
-        const seconds = this.deadlines[input.severity];
-        const mustAck = recipients.filter((c) => this.centres.kindOf(c) === 'joint');
-        if (seconds && mustAck.length > 0) {
-          const dueAt = sql`now() + make_interval(secs => ${seconds})`;
-          await tx.insert(alertDeadlines).values(mustAck.map((centre) => ({ alertId: id, centre, dueAt })));
-        }
-        const alert = (await loadAlert(tx, id))!;
-        await recordAudit(tx, this.actor(auth, source), {
-          action: 'alert.create',
-          outcome: 'ok',
-          targetType: 'alert',
-          targetId: id,
-          details: { severity: alert.severity, tlp: alert.tlp, recipients },
-        });
-        await appendEvent(tx, alertEvent('alert:created', alert));
-        return { alert, created: true };
-      });
-    try {
-      return await attempt();
-    } catch (err) {
-      // Two resends raced: the loser finds the winner's row and answers as a resend would.
-      if (isUniqueViolation(err)) {
-        try {
-          return await attempt();
-        } catch (again) {
-          if (isUniqueViolation(again)) throw errors.conflict('this alert id is already in use');
-          throw again;
-        }
+        })
+        .onConflictDoNothing({ target: alerts.id })
+        .returning();
+      if (!row) {
+        // A resend: the same body is the same alert; another body under this id is a conflict.
+        const [existing] = await tx
+          .select({ requestHash: alerts.requestHash })
+          .from(alerts)
+          .where(eq(alerts.id, id));
+        if (!existing) throw errors.conflict('this alert id is already in use');
+        if (existing.requestHash !== hash)
+          throw errors.conflict('an alert with this id exists with another content');
+        return { alert: (await loadAlert(tx, id))!, created: false };
       }
-      throw err;
-    }
+      const seconds = this.deadlines[input.severity];
+      const mustAck = recipients.filter((c) => this.centres.kindOf(c) === 'joint');
+      if (seconds && mustAck.length > 0) {
+        const dueAt = sql`now() + make_interval(secs => ${seconds})`;
+        await tx.insert(alertDeadlines).values(mustAck.map((centre) => ({ alertId: id, centre, dueAt })));
+      }
+      const alert = toAlert(row, []);
+      await recordAudit(tx, this.actor(auth, source), {
+        action: 'alert.create',
+        outcome: 'ok',
+        targetType: 'alert',
+        targetId: id,
+        details: { severity: alert.severity, tlp: alert.tlp, recipients },
+      });
+      await appendEvent(tx, alertEvent('alert:created', alert));
+      return { alert, created: true };
+    });
   }
 
   async list(auth: AuthContext, query: ListQuery): Promise<Alert[]> {

@@ -27,10 +27,6 @@ export interface Database {
   close(): Promise<void>;
 }
 
-function quoteIdent(name: string): string {
-  return `"${name.replaceAll('"', '""')}"`;
-}
-
 /**
  * The shared body of `asUser`. `setRole` is the application role to switch to when the connection
  * itself is privileged (embedded PGlite runs as its superuser); null on a server, where the pool
@@ -39,9 +35,9 @@ function quoteIdent(name: string): string {
 export function claimsTransaction(db: AppDb, setRole: string | null) {
   const asUser = <T>(principal: Principal | SystemClaims, fn: (tx: AppTx) => Promise<T>): Promise<T> =>
     db.transaction(async (tx) => {
-      if (setRole) await tx.execute(sql.raw(`set local role ${quoteIdent(setRole)}`));
+      // One statement: the role switch (set_config('role') is SET LOCAL ROLE) and the claims.
       await tx.execute(
-        sql`select set_config('tansiq.role', ${principal.role}, true), set_config('tansiq.centre', ${principal.centre ?? ''}, true), set_config('tansiq.user_id', ${principal.userId}, true)`,
+        sql`select set_config('role', ${setRole ?? 'none'}, true), set_config('tansiq.role', ${principal.role}, true), set_config('tansiq.centre', ${principal.centre ?? ''}, true), set_config('tansiq.user_id', ${principal.userId}, true)`,
       );
       return fn(tx);
     });
