@@ -20,6 +20,7 @@ CREATE FUNCTION tansiq_can_read_event(audience text, origin text, tlp text, reci
     SELECT CASE audience
       WHEN 'alert' THEN tansiq_can_read_alert(origin, tlp, recipients)
       WHEN 'staff' THEN coalesce(tansiq_claim('role') IN ('officer', 'supervisor', 'analyst', 'coordinator', 'board', 'system'), false)
+      WHEN 'hub' THEN coalesce(tansiq_claim('role') = 'system', false)
       ELSE false
     END
   $$;
@@ -31,18 +32,28 @@ ALTER TABLE "events" FORCE ROW LEVEL SECURITY;
 CREATE POLICY events_read ON "events" FOR SELECT
   USING (tansiq_can_read_event(audience, centre, tlp, recipients));
 --> statement-breakpoint
+-- Writers carry claims; messages between hub processes (session ended) come from account changes,
+-- which run without a user's claims, and no user can ever read them.
 CREATE POLICY events_append ON "events" FOR INSERT
-  WITH CHECK (tansiq_claim('role') IS NOT NULL);
+  WITH CHECK (tansiq_claim('role') IS NOT NULL OR audience = 'hub');
 --> statement-breakpoint
 
--- Event numbers in commit order: one writer at a time from its first event to its commit, so a
--- reader that has seen N can never later find a smaller number committed behind it.
+-- Event numbers in commit order: each writer takes the next number from this one-row counter; the
+-- row stays locked until the writer commits, so the next writer waits, and a reader that has seen N
+-- can never later find a smaller number committed behind it. (A sequence would not do: its numbers
+-- are taken before commit. Counting max(seq) would not either: row-level security hides rows.)
+CREATE TABLE "event_counter" (
+  "id" integer PRIMARY KEY CHECK ("id" = 1),
+  "last" bigint NOT NULL
+);
+--> statement-breakpoint
+INSERT INTO "event_counter" ("id", "last") VALUES (1, 0);
+--> statement-breakpoint
 CREATE FUNCTION events_number() RETURNS trigger
   LANGUAGE plpgsql
   AS $$
     BEGIN
-      PERFORM pg_advisory_xact_lock(7431202613);
-      NEW.seq := coalesce((SELECT max(seq) FROM events), 0) + 1;
+      UPDATE event_counter SET last = last + 1 WHERE id = 1 RETURNING last INTO NEW.seq;
       RETURN NEW;
     END
   $$;

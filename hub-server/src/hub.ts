@@ -10,7 +10,7 @@ import { createMetrics } from './metrics/metrics.ts';
 import { apiNotFound, errorHandler } from './http/error-handler.ts';
 import { consoleRoutes } from './http/console.ts';
 import { systemRoutes } from './system/system.routes.ts';
-import { createSocketServer, endSockets, type HubIo } from './realtime/socket-server.ts';
+import { createSocketServer, type HubIo } from './realtime/socket-server.ts';
 import { AccessTokens } from './auth/tokens.ts';
 import { signingKeySource } from './auth/signing-key.ts';
 import { AuthService } from './auth/auth.service.ts';
@@ -76,16 +76,8 @@ export function createHub({ config, database, logger }: HubDeps): Hub {
     signingKeySource(db, config.TANSIQ_JWT_SECRET),
     config.TANSIQ_ACCESS_TOKEN_SECONDS,
   );
-  // Bound once the socket server exists: ending a session closes its sockets, events reach sockets.
+  // Bound once the socket server exists: the tailer's events reach sockets through it.
   let io: HubIo | null = null;
-  const auth = new AuthService(
-    db,
-    tokens,
-    config,
-    (target) => io && endSockets(io, target),
-    logger.child({ domain: 'auth' }),
-  );
-  const usersService = new UsersService(db, auth);
   const centres = new CentresCache(db);
   const delivery = new EventDelivery(centres, () => io);
   const tailer = new EventTailer(
@@ -95,6 +87,8 @@ export function createHub({ config, database, logger }: HubDeps): Hub {
     config.TANSIQ_EVENT_POLL_MS,
   );
   const committed = () => void tailer.poke();
+  const auth = new AuthService(db, tokens, config, committed, logger.child({ domain: 'auth' }));
+  const usersService = new UsersService(db, auth);
   const alerts = new AlertsService(database, centres, config.TANSIQ_ACK_DEADLINES, committed);
   const receipts = new ReceiptsService(database, committed);
 

@@ -55,6 +55,52 @@ describe('live alerts on the PostgreSQL server', () => {
     }
   });
 
+  test('two hub processes: an alert raised on one reaches a console on the other; disabling a user on one closes their socket on the other', async () => {
+    const a: TestHub = await startTestHub({ database: await open() });
+    const b: TestHub = await startTestHub({ database: await open() });
+    const { LiveClient } = await import('../helpers/live-client.ts');
+    try {
+      const ids = await a.database.db.select().from(schema.users);
+      if (ids.length === 0) await seedUsers(a.database);
+      const westOnB = new LiveClient(b.url, (await login(b.url, 'officer.west')).accessToken);
+      await westOnB.ready();
+      const southOnB = new LiveClient(b.url, (await login(b.url, 'officer.south')).accessToken);
+      await southOnB.ready();
+      const southGone = new Promise<number>((resolve) =>
+        southOnB.socket.on('disconnect', () => resolve(Date.now())),
+      );
+
+      const east = api(a.url, (await login(a.url, 'officer.east')).accessToken);
+      const created = await east('POST', '/api/v1/alerts', {
+        category: 'weapons',
+        severity: 'low',
+        title: 'across processes',
+        location: { lat: 30, lng: 20 },
+        tlp: 'AMBER',
+        recipients: ['WEST'],
+      });
+      const alertId = (created.body as { alert: { id: string } }).alert.id;
+      await westOnB.until((evs) =>
+        evs.some((e) => (e.data as { alert?: { id: string } }).alert?.id === alertId),
+      );
+      expect(southOnB.applied.some((e) => (e.data as { alert?: { id: string } }).alert?.id === alertId)).toBe(
+        false,
+      );
+
+      const admin = api(a.url, (await login(a.url, 'admin')).accessToken);
+      const southId = (
+        await a.database.db.select().from(schema.users).where(eq(schema.users.username, 'officer.south'))
+      )[0]!.id;
+      const started = Date.now();
+      expect((await admin('PATCH', `/api/v1/users/${southId}`, { disabled: true })).status).toBe(200);
+      expect((await southGone) - started).toBeLessThan(5000);
+      westOnB.close();
+    } finally {
+      await a.close();
+      await b.close();
+    }
+  });
+
   test('three concurrent writers: readers resuming from random points never miss an event (≥ 1,000 reads)', async () => {
     const writers: Database[] = await Promise.all([open(), open(), open()]);
     const reader = await open(2);

@@ -7,6 +7,7 @@ import type { AppDb, AppTx } from '../db/database.ts';
 import type { Logger } from '../logger.ts';
 import { AppError, errors } from '../http/errors.ts';
 import { recordAudit } from '../audit/audit.service.ts';
+import { appendEvent } from '../events/events.service.ts';
 import { users } from '../users/users.table.ts';
 import { toUser } from '../users/users.mapper.ts';
 import { hashPassword, verifyPassword } from '../users/passwords.ts';
@@ -27,10 +28,8 @@ export interface AuthContext {
   expiresAt: Date;
 }
 
-/** Tells the realtime layer to close sockets of ended sessions (all of a user's, or one). */
-export interface SessionEnded {
-  (target: { userId: string } | { sessionId: string }): void;
-}
+/** The event every hub process acts on by closing the sockets of the ended session(s). */
+export const SESSION_ENDED = 'session:ended';
 
 const THROTTLE_WINDOW_SECONDS = 15 * 60;
 const BAD_CREDENTIALS = 'wrong username or password';
@@ -44,7 +43,8 @@ export class AuthService {
     private readonly db: AppDb,
     private readonly tokens: AccessTokens,
     private readonly config: Config,
-    private readonly sessionEnded: SessionEnded,
+    /** Called after a commit that appended events (the tailer delivers them). */
+    private readonly committed: () => void,
     private readonly logger: Logger,
   ) {
     this.perUser = new RateLimiterMemory({
@@ -216,23 +216,26 @@ export class AuthService {
         targetId: sessionId,
         details: { reason },
       });
+      await appendEvent(tx, { type: SESSION_ENDED, audience: 'hub', data: { sessionId } });
     });
-    this.sessionEnded({ sessionId });
+    this.committed();
   }
 
   /**
-   * Ends every open session of a user, inside the caller's transaction (the change that requires it).
-   * Call `announceUserSessionsEnded` after that transaction commits.
+   * Ends every open session of a user inside the caller's transaction (the change that requires it),
+   * and tells every hub process to close the user's sockets. Call it last in the transaction (it
+   * appends an event), and `announceUserSessionsEnded` after the commit.
    */
   async endUserSessions(tx: AppTx, userId: string, reason: string): Promise<void> {
     await tx
       .update(sessions)
       .set({ revokedAt: sql`now()`, revokedReason: reason })
       .where(and(eq(sessions.userId, userId), isNull(sessions.revokedAt)));
+    await appendEvent(tx, { type: SESSION_ENDED, audience: 'hub', data: { userId } });
   }
 
-  announceUserSessionsEnded(userId: string): void {
-    this.sessionEnded({ userId });
+  announceUserSessionsEnded(): void {
+    this.committed();
   }
 
   private principalOf(user: typeof users.$inferSelect): Principal & { username: string } {

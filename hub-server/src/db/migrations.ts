@@ -24,5 +24,7 @@ export const appGrants: Record<string, ReadonlyArray<'SELECT' | 'INSERT' | 'UPDA
   alert_deadlines: ['SELECT', 'INSERT', 'UPDATE'],
   // Append-only like the audit log.
   events: ['SELECT', 'INSERT'],
+  // The event numbering counter, advanced by the events trigger.
+  event_counter: ['SELECT', 'UPDATE'],
   centre_presence: ['SELECT', 'INSERT', 'UPDATE'],
 };

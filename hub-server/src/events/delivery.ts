@@ -1,5 +1,6 @@
 import { canReadEvent, centreKindFor, roles, type Principal, type Role } from '@tansiq/shared';
-import type { HubIo } from '../realtime/socket-server.ts';
+import { endSockets, type HubIo } from '../realtime/socket-server.ts';
+import { SESSION_ENDED } from '../auth/auth.service.ts';
 import type { CentresCache } from '../centres/centres.cache.ts';
 import { projectFor, type EventRow } from './events.service.ts';
 
@@ -36,6 +37,10 @@ export class EventDelivery {
     if (!io) return;
     const classes = this.classes();
     for (const row of rows) {
+      if (row.type === SESSION_ENDED) {
+        endSockets(io, row.data as { userId: string } | { sessionId: string });
+        continue;
+      }
       const allowed = classes.filter((p) => canReadEvent(p, row));
       const full = allowed.filter((p) => p.role !== 'board').map((p) => audienceRoom(p.role, p.centre));
       if (full.length > 0)

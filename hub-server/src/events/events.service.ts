@@ -7,7 +7,7 @@ export type EventRow = typeof events.$inferSelect;
 
 export interface NewEvent {
   type: string;
-  audience: 'alert' | 'staff';
+  audience: 'alert' | 'staff' | 'hub';
   centre?: string | null;
   tlp?: string | null;
   recipients?: string[];
@@ -32,21 +32,18 @@ export function alertEvent(type: string, alert: Alert, extra: Record<string, unk
  * Appends an event inside the caller's transaction (with the change it records). Insert events
  * last in a transaction: from here to commit, event writers go one at a time.
  */
-export async function appendEvent(tx: AppTx, event: NewEvent): Promise<number> {
-  const [row] = await tx
-    .insert(events)
-    .values({
-      seq: 0, // set by the database trigger, in commit order
-      type: event.type,
-      audience: event.audience,
-      centre: event.centre ?? null,
-      tlp: event.tlp ?? null,
-      recipients: event.recipients ?? [],
-      entityId: event.entityId ?? null,
-      data: event.data,
-    })
-    .returning({ seq: events.seq });
-  return row!.seq;
+export async function appendEvent(tx: AppTx, event: NewEvent): Promise<void> {
+  // No RETURNING: it would need the row to pass the read policy, and hub messages pass none.
+  await tx.insert(events).values({
+    seq: 0, // set by the database trigger, in commit order
+    type: event.type,
+    audience: event.audience,
+    centre: event.centre ?? null,
+    tlp: event.tlp ?? null,
+    recipients: event.recipients ?? [],
+    entityId: event.entityId ?? null,
+    data: event.data,
+  });
 }
 
 /** A board screen sees board fields of an alert only. */

@@ -127,9 +127,12 @@ export function createSocketServer(
   return io;
 }
 
-/** Closes the sockets of ended sessions, on this and (through the adapter) every other hub process. */
+/**
+ * Closes the sockets of ended sessions on this process. Every hub process does the same when its
+ * event-log tailer reads the `session:ended` event, so no process keeps such a socket open.
+ */
 export function endSockets(io: HubIo, target: { userId: string } | { sessionId: string }): void {
   const room = 'userId' in target ? `user:${target.userId}` : `session:${target.sessionId}`;
-  io.in(room).emit('auth:ended', { code: 'session_revoked' });
-  io.in(room).disconnectSockets(true);
+  io.local.in(room).emit('auth:ended', { code: 'session_revoked' });
+  io.local.in(room).disconnectSockets(true);
 }

@@ -69,7 +69,6 @@ export class UsersService {
         role !== current.role ||
         centre !== current.centre ||
         (disabledAt !== null && current.disabledAt === null);
-      if (endsSessions) await this.auth.endUserSessions(tx, id, 'account_changed');
       await recordAudit(tx, actor, {
         action: 'user.update',
         outcome: 'ok',
@@ -83,9 +82,11 @@ export class UsersService {
           sessionsEnded: endsSessions,
         },
       });
+      // Last: it appends an event, and event writers go one at a time from here to the commit.
+      if (endsSessions) await this.auth.endUserSessions(tx, id, 'account_changed');
       return { user: toUser(row!), endsSessions };
     });
-    if (endsSessions) this.auth.announceUserSessionsEnded(id);
+    if (endsSessions) this.auth.announceUserSessionsEnded();
     return user;
   }
 
@@ -98,15 +99,15 @@ export class UsersService {
         .where(eq(users.id, id))
         .returning({ id: users.id });
       if (!row) throw errors.notFound('no such user');
-      await this.auth.endUserSessions(tx, id, 'password_reset');
       await recordAudit(tx, actor, {
         action: 'user.reset_password',
         outcome: 'ok',
         targetType: 'user',
         targetId: id,
       });
+      await this.auth.endUserSessions(tx, id, 'password_reset');
     });
-    this.auth.announceUserSessionsEnded(id);
+    this.auth.announceUserSessionsEnded();
   }
 }
 
