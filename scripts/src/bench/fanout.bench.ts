@@ -152,6 +152,12 @@ async function measureHub(o: FanoutOptions): Promise<{ result: Measured; templat
       events: unknown[];
     };
     const delivered = summary.received;
+    const metrics = await (await fetch(`${url}/metrics`)).text();
+    const lag = (name: string) =>
+      Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(metrics)?.[1] ?? NaN) * 1000;
+    process.stdout.write(
+      `hub event-loop delay over the run: p99 ${lag('nodejs_eventloop_lag_p99_seconds').toFixed(1)} ms, max ${lag('nodejs_eventloop_lag_max_seconds').toFixed(1)} ms\n`,
+    );
     return {
       template: events.events[0],
       result: {
