@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { schema } from '@tansiq/hub-server';
 import { startTestHub, type TestHub } from '../helpers/hub.ts';
 import { api, connectSocket, login, seedUsers, testUsers, type TestUser } from '../helpers/users.ts';
-import { designMayAdminister } from '../helpers/access-model.ts';
+import { designMayAdminister, designMayRaiseAlert } from '../helpers/access-model.ts';
 
 /**
  * Every route and socket event that exists, for every role × centre, against DESIGN's table:
@@ -64,6 +64,30 @@ const routes: RouteCase[] = [
     allowed: designMayAdminister,
     okStatus: 200,
   },
+  {
+    name: 'raise an alert',
+    method: 'POST',
+    path: () => '/api/v1/alerts',
+    body: (i) => ({
+      category: 'other',
+      severity: 'info',
+      title: `matrix ${i}`,
+      location: { lat: 27, lng: 17 },
+      tlp: 'GREEN',
+      recipients: [],
+    }),
+    allowed: designMayRaiseAlert,
+    okStatus: 201,
+  },
+  // Lists are filtered per row (a role that may read nothing gets an empty list, never a 403).
+  { name: 'list alerts', method: 'GET', path: () => '/api/v1/alerts', allowed: everyone, okStatus: 200 },
+  {
+    name: 'read events',
+    method: 'GET',
+    path: () => '/api/v1/events?after=0',
+    allowed: everyone,
+    okStatus: 200,
+  },
 ];
 
 describe('access matrix: REST routes and socket events × every role and centre', () => {
@@ -85,6 +109,7 @@ describe('access matrix: REST routes and socket events × every role and centre'
     '%s as %s',
     async (_n, _u, { route, user }, i) => {
       const usersBefore = await t.database.db.$count(schema.users);
+      const alertsBefore = await t.database.db.$count(schema.alerts);
       const res = await api(t.url, await tokenOf(user))(route.method, route.path(ids), route.body?.(i));
       if (route.allowed(user)) {
         expect(res.status, 'wrong refusal').toBe(route.okStatus);
@@ -92,6 +117,7 @@ describe('access matrix: REST routes and socket events × every role and centre'
         expect(res.status, 'leak').toBe(403);
         expect(res.body).toMatchObject({ error: { code: 'forbidden' } });
         expect(await t.database.db.$count(schema.users)).toBe(usersBefore);
+        expect(await t.database.db.$count(schema.alerts)).toBe(alertsBefore);
       }
     },
   );
@@ -117,4 +143,31 @@ describe('access matrix: REST routes and socket events × every role and centre'
       socket.close();
     },
   );
+});
+
+describe('alert lists hold only what each role may read', () => {
+  test('after every role tried to raise one, each sees exactly the GREEN alerts DESIGN allows', async () => {
+    const t = await startTestHub();
+    await seedUsers(t.database);
+    try {
+      for (const u of testUsers) {
+        await api(t.url, (await login(t.url, u.username)).accessToken)('POST', '/api/v1/alerts', {
+          category: 'other',
+          severity: 'info',
+          title: `from ${u.username}`,
+          location: { lat: 27, lng: 17 },
+          tlp: 'GREEN',
+          recipients: [],
+        });
+      }
+      for (const u of testUsers) {
+        const res = await api(t.url, (await login(t.url, u.username)).accessToken)('GET', '/api/v1/alerts');
+        const count = (res.body as { alerts: unknown[] }).alerts.length;
+        // Six centre staff raised GREEN alerts: every role but admin reads all six.
+        expect(count, u.username).toBe(u.role === 'admin' ? 0 : 6);
+      }
+    } finally {
+      await t.close();
+    }
+  });
 });
