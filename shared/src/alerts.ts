@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { crossings } from './border/crossings.ts';
+import { sectorIds } from './border/sectors.ts';
 import { alertCategorySchema, centreCodeSchema, severitySchema, tlpSchema, alertStatuses } from './domain.ts';
 
 const text = (max: number) => z.string().trim().max(max);
@@ -12,8 +14,10 @@ export const createAlertSchema = z.strictObject({
   title: text(200).min(1),
   description: text(5000).optional(),
   location: z.strictObject({ lat: z.number().min(-90).max(90), lng: z.number().min(-180).max(180) }),
-  crossing: text(100).min(1).optional(),
-  sector: text(100).min(1).optional(),
+  /** A crossing of the bundled dataset (`crossings`); sets the sector when none is given. */
+  crossing: z.enum(crossings.map((c) => c.id) as [string, ...string[]]).optional(),
+  /** A border sector (`sectorIds`); when absent the hub takes the crossing's, else the nearest within reach. */
+  sector: z.enum(sectorIds).optional(),
   observedAt: z.iso.datetime({ offset: true }).optional(),
   tlp: tlpSchema,
   /** Deny by default: an empty list never means everyone. */
@@ -104,3 +108,31 @@ export const eventsQuerySchema = z.strictObject({
 });
 /** A console reports the highest sequence number it has applied. */
 export const receiptSchema = z.strictObject({ seq: z.number().int().min(0) });
+
+export const impactLevels = ['low', 'medium', 'high'] as const;
+export type ImpactLevel = (typeof impactLevels)[number];
+
+/** `GET /api/v1/border/impact`: each sector's impact level from the open alerts the caller may read. */
+export const sectorImpactSchema = z.object({
+  sector: z.enum(sectorIds),
+  level: z.enum(impactLevels),
+  score: z.number(),
+  open: z.number().int(),
+});
+export type SectorImpact = z.infer<typeof sectorImpactSchema>;
+export const borderImpactSchema = z.object({ sectors: z.array(sectorImpactSchema), at: z.string() });
+export type BorderImpact = z.infer<typeof borderImpactSchema>;
+
+/** Weight of one open alert in its sector's score. */
+export const impactWeight: Record<z.infer<typeof severitySchema>, number> = {
+  info: 0,
+  low: 1,
+  medium: 2,
+  high: 4,
+  critical: 8,
+};
+
+/** EUROSUR-style levels: one critical or two high alerts make a sector high; one high, medium. */
+export function impactLevelOf(score: number): ImpactLevel {
+  return score >= 8 ? 'high' : score >= 4 ? 'medium' : 'low';
+}

@@ -5,3 +5,5 @@ export * from './socket.ts';
 export * from './policy.ts';
 export * from './auth.ts';
 export * from './alerts.ts';
+export * from './border/sectors.ts';
+export * from './border/crossings.ts';

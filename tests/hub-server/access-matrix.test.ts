@@ -88,6 +88,13 @@ const routes: RouteCase[] = [
     allowed: everyone,
     okStatus: 200,
   },
+  {
+    name: 'border impact',
+    method: 'GET',
+    path: () => '/api/v1/border/impact',
+    allowed: everyone,
+    okStatus: 200,
+  },
 ];
 
 describe('access matrix: REST routes and socket events × every role and centre', () => {

@@ -13,7 +13,7 @@ const body = (over: Partial<CreateAlert> = {}): CreateAlert => ({
   title: 'شاحنة وقود مشبوهة قرب المعبر',
   description: 'convoy of three trucks',
   location: { lat: 31.9, lng: 25.0 },
-  crossing: 'Emsaed',
+  crossing: 'EMSAED',
   tlp: 'AMBER',
   recipients: ['WEST'],
   ...over,

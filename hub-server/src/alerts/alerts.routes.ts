@@ -16,6 +16,11 @@ import type { AlertsService } from './alerts.service.ts';
 export function alertsRoutes(auth: AuthService, alerts: AlertsService): Router {
   const router = Router();
   router.use('/api/v1/alerts', requireAuth(auth));
+  router.use('/api/v1/border', requireAuth(auth));
+
+  router.get('/api/v1/border/impact', async (req, res) => {
+    res.json(await alerts.impact(authOf(req)));
+  });
 
   router.post('/api/v1/alerts', async (req, res) => {
     const input = parseInput(createAlertSchema, req.body);

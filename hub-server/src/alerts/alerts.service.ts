@@ -1,12 +1,19 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { and, desc, eq, gte, inArray, isNull, sql } from 'drizzle-orm';
+import { and, count, desc, eq, gte, inArray, isNotNull, isNull, sql } from 'drizzle-orm';
 import {
   canAcknowledgeAlert,
   canEscalateAlert,
   canRaiseAlert,
   canResolveAlert,
   canUpdateAlert,
+  crossingById,
+  impactLevelOf,
+  impactWeight,
+  sectorForPoint,
+  sectorIds,
   type Alert,
+  type BorderImpact,
+  type SectorId,
   type CreateAlert,
   type Principal,
   type Severity,
@@ -51,6 +58,12 @@ async function receiptsOf(tx: AppTx, ids: string[]): Promise<Map<string, Receipt
   for (const d of deliveries) entry(d.alertId, d.centre).deliveredAt = d.at;
   for (const a of acks) entry(a.alertId, a.centre).acknowledgedAt = a.at;
   return out;
+}
+
+/** The sector named, else the crossing's, else the border line within reach of the point. */
+function sectorOf(input: CreateAlert): SectorId | null {
+  if (input.crossing) return crossingById(input.crossing)?.sector ?? null;
+  return sectorForPoint(input.location);
 }
 
 function requestHash(input: CreateAlert, recipients: string[]): string {
@@ -141,7 +154,7 @@ export class AlertsService {
           lat: input.location.lat,
           lng: input.location.lng,
           crossing: input.crossing ?? null,
-          sector: input.sector ?? null,
+          sector: input.sector ?? sectorOf(input),
           ...(input.observedAt ? { observedAt: new Date(input.observedAt) } : {}),
           reporterId: p.userId,
           tlp: input.tlp,
@@ -201,6 +214,25 @@ export class AlertsService {
       );
       return rows.map((r) => toAlert(r, receipts.get(r.id) ?? []));
     });
+  }
+
+  /** Each border sector's impact level from the open alerts the caller may read (row-level security filters). */
+  async impact(auth: AuthContext): Promise<BorderImpact> {
+    const rows = await this.database.asUser(auth.principal, (tx) =>
+      tx
+        .select({ sector: alerts.sector, severity: alerts.severity, n: count() })
+        .from(alerts)
+        .where(and(inArray(alerts.status, ['open', 'acknowledged']), isNotNull(alerts.sector)))
+        .groupBy(alerts.sector, alerts.severity),
+    );
+    return {
+      at: new Date().toISOString(),
+      sectors: sectorIds.map((sector) => {
+        const mine = rows.filter((r) => r.sector === sector);
+        const score = mine.reduce((sum, r) => sum + impactWeight[r.severity] * r.n, 0);
+        return { sector, level: impactLevelOf(score), score, open: mine.reduce((sum, r) => sum + r.n, 0) };
+      }),
+    };
   }
 
   /** One alert and its timeline; an alert the caller may not see is not found. */
