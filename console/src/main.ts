@@ -13,3 +13,8 @@ createApp(App)
   .use(createConsoleI18n(initialLocale()))
   .use(createConsoleRouter())
   .mount('#app');
+
+// The console's own files stay available for a reload while the hub is out of reach (build/sw.template.js).
+if (import.meta.env.PROD && 'serviceWorker' in navigator) {
+  void navigator.serviceWorker.register('/sw.js').catch(() => undefined);
+}

@@ -1,6 +1,6 @@
 import { createRouter, createWebHistory } from 'vue-router';
 import { canAdminister } from '@tansiq/shared';
-import MapView from './views/MapView.vue';
+import BoardView from './features/board/BoardView.vue';
 import LoginView from './features/auth/LoginView.vue';
 import { useSessionStore } from './features/auth/session.store.ts';
 
@@ -9,7 +9,7 @@ export function createConsoleRouter() {
     history: createWebHistory(),
     routes: [
       { path: '/login', name: 'login', component: LoginView, meta: { public: true } },
-      { path: '/', name: 'map', component: MapView },
+      { path: '/', name: 'board', component: BoardView },
       {
         path: '/admin/users',
         name: 'users',
@@ -27,7 +27,7 @@ export function createConsoleRouter() {
     const session = useSessionStore();
     if (!(await session.restore()))
       return { name: 'login', query: to.fullPath === '/' ? {} : { next: to.fullPath } };
-    if (to.meta.admin && !(session.principal && canAdminister(session.principal))) return { name: 'map' };
+    if (to.meta.admin && !(session.principal && canAdminister(session.principal))) return { name: 'board' };
     return true;
   });
   return router;

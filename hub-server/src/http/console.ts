@@ -17,6 +17,9 @@ export function consoleRoutes(consoleDir: string, logger: Logger): Router {
       setHeaders(res, filePath) {
         if (filePath.includes(`${path.sep}assets${path.sep}`)) {
           res.setHeader('Cache-Control', 'public, max-age=31536000, immutable');
+        } else if (path.basename(filePath) === 'sw.js') {
+          // The service worker lists this build's files: a new build must reach browsers at once.
+          res.setHeader('Cache-Control', 'no-cache');
         }
       },
     }),

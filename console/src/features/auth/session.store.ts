@@ -1,11 +1,14 @@
 import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
-import type { LoginRequest, Principal, TokenPair, User } from '@tansiq/shared';
+import { userSchema, type LoginRequest, type Principal, type TokenPair, type User } from '@tansiq/shared';
 import { ApiError, useTokenSource } from '../../api/client.ts';
 import * as authApi from './auth.api.ts';
 
 // Per browser tab and gone when the browser closes: centre terminals are shared between shifts.
 const REFRESH_KEY = 'tansiq.refreshToken';
+// The signed-in user's profile, so a reload while the hub is out of reach still opens the console.
+const USER_KEY = 'tansiq.user';
+const RETRY_RENEW_MS = 10_000;
 
 /** The signed-in user, the access token (memory only) and its silent renewal. */
 export const useSessionStore = defineStore('session', () => {
@@ -22,6 +25,7 @@ export const useSessionStore = defineStore('session', () => {
     user.value = pair.user;
     accessToken.value = pair.accessToken;
     sessionStorage.setItem(REFRESH_KEY, pair.refreshToken);
+    sessionStorage.setItem(USER_KEY, JSON.stringify(pair.user));
     clearTimeout(renewTimer);
     // Renew at four fifths of the token's life, well before the hub would refuse it.
     renewTimer = setTimeout(() => void renew(), pair.expiresIn * 800);
@@ -32,6 +36,7 @@ export const useSessionStore = defineStore('session', () => {
     user.value = null;
     accessToken.value = null;
     sessionStorage.removeItem(REFRESH_KEY);
+    sessionStorage.removeItem(USER_KEY);
   }
 
   /** Single flight: concurrent callers share one refresh (a refresh token works once). */
@@ -43,7 +48,16 @@ export const useSessionStore = defineStore('session', () => {
         apply(await authApi.refresh(stored));
         return true;
       } catch (err) {
-        if (err instanceof ApiError && err.status === 401) clear();
+        if (err instanceof ApiError && err.status === 401) {
+          clear();
+          return false;
+        }
+        // The hub is out of reach: keep the session as it is (the console works from what it
+        // stored) and try again shortly; nothing is shown as sent until the hub says so.
+        const cached = sessionStorage.getItem(USER_KEY);
+        if (!user.value && cached) user.value = userSchema.parse(JSON.parse(cached));
+        clearTimeout(renewTimer);
+        renewTimer = setTimeout(() => void renew(), RETRY_RENEW_MS);
         return false;
       } finally {
         renewing = null;
@@ -66,11 +80,19 @@ export const useSessionStore = defineStore('session', () => {
     }
   }
 
-  /** On page load: a refresh token left in this tab restores the session. */
+  /**
+   * On page load: a refresh token left in this tab restores the session; when the hub cannot be
+   * reached, the stored profile opens the console offline until a renewal succeeds.
+   */
   async function restore(): Promise<boolean> {
     if (user.value) return true;
-    return renew();
+    return (await renew()) || user.value !== null;
   }
 
-  return { user, accessToken, principal, login, logout, restore, renew };
+  /** The hub ended the session (revoked, disabled): forget it here too. */
+  function endLocally(): void {
+    clear();
+  }
+
+  return { user, accessToken, principal, login, logout, restore, renew, endLocally };
 });

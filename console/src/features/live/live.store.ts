@@ -1,0 +1,388 @@
+import { defineStore } from 'pinia';
+import { computed, ref, shallowRef, triggerRef, watch } from 'vue';
+import { io, type Socket } from 'socket.io-client';
+import {
+  borderImpactSchema,
+  centresListSchema,
+  type Alert,
+  type Centre,
+  type ClientToServerEvents,
+  type ErrorBody,
+  type HubEvent,
+  type ResumeReply,
+  type SectorImpact,
+  type ServerToClientEvents,
+} from '@tansiq/shared';
+import { request } from '../../api/client.ts';
+import { useSessionStore } from '../auth/session.store.ts';
+import { LocalDb } from './local-db.ts';
+import { useOutboxStore } from './outbox.store.ts';
+import { chime } from './chime.ts';
+
+export type LinkState = 'connecting' | 'online' | 'reconnecting' | 'offline';
+
+export interface Notice {
+  id: string;
+  kind: 'escalated' | 'centre_silent' | 'centre_back';
+  centre: string;
+  alertId: string | null;
+  title: string | null;
+  at: string;
+}
+
+type HubSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+/** A request the hub did not answer in time, or one made while the link is down. */
+export class LinkDown extends Error {
+  readonly code = 'link_down';
+}
+
+const RESUME_EVERY_MS = 60_000;
+const REQUEST_TIMEOUT_MS = 15_000;
+const CENTRES_KEY = 'tansiq.centres';
+const MUTED_KEY = 'tansiq.muted';
+
+function isError(reply: unknown): reply is ErrorBody {
+  return typeof reply === 'object' && reply !== null && 'error' in reply;
+}
+
+/**
+ * The console's live picture: one Socket.IO connection, the alerts the user may see, kept by
+ * applying the hub's events in sequence order exactly once (docs/api.md, "The event stream"),
+ * persisted per user in IndexedDB with the last applied number so a reload resumes from it.
+ */
+export const useLiveStore = defineStore('live', () => {
+  const session = useSessionStore();
+  const alerts = shallowRef(new Map<string, Alert>());
+  const lastApplied = ref(0);
+  const link = ref<LinkState>('offline');
+  const offlineSince = ref<string | null>(null);
+  const notices = ref<Notice[]>([]);
+  const fresh = ref(new Set<string>());
+  const silentCentres = ref(new Map<string, string>());
+  const impact = ref<SectorImpact[]>([]);
+  const centres = ref<Centre[]>(JSON.parse(localStorage.getItem(CENTRES_KEY) ?? '[]') as Centre[]);
+  const muted = ref(localStorage.getItem(MUTED_KEY) === '1');
+  /** Rises by one whenever events changed alerts: views that fetch details watch it. */
+  const revision = ref(0);
+
+  let socket: HubSocket | null = null;
+  let db: LocalDb | null = null;
+  let userId: string | null = null;
+  let resuming = false;
+  let held: HubEvent[] = [];
+  let catchingUp = false;
+  let saving: Promise<void> = Promise.resolve();
+  let resumeTimer: ReturnType<typeof setInterval> | undefined;
+  let receiptTimer: ReturnType<typeof setTimeout> | undefined;
+  let impactTimer: ReturnType<typeof setTimeout> | undefined;
+  let receipted = 0;
+
+  const connected = computed(() => link.value === 'online');
+  const alertList = computed(() =>
+    [...alerts.value.values()].sort((a, b) => b.createdAt.localeCompare(a.createdAt)),
+  );
+
+  function goneOffline(state: 'reconnecting' | 'offline'): void {
+    link.value = state;
+    offlineSince.value ??= new Date().toISOString();
+  }
+
+  function applyOne(e: HubEvent, changed: Map<string, Alert>): void {
+    const data = e.data as { alert?: Alert; centre?: string; lastSeenAt?: string; at?: string };
+    const me = session.user?.centre ?? null;
+    if (data.alert) {
+      alerts.value.set(data.alert.id, data.alert);
+      changed.set(data.alert.id, data.alert);
+    }
+    if (catchingUp) return;
+    if (e.type === 'alert:created' && data.alert && me && data.alert.centre !== me) {
+      if (data.alert.recipients.includes(me)) {
+        fresh.value.add(data.alert.id);
+        if (!muted.value) chime('alert');
+      }
+    } else if (e.type === 'alert:escalated' && data.alert) {
+      pushNotice({
+        kind: 'escalated',
+        centre: data.centre ?? data.alert.centre,
+        alertId: data.alert.id,
+        title: data.alert.title,
+        at: new Date().toISOString(),
+      });
+      if (!muted.value) chime('urgent');
+    } else if (e.type === 'centre:silent' && data.centre) {
+      silentCentres.value.set(data.centre, data.lastSeenAt ?? new Date().toISOString());
+      pushNotice({
+        kind: 'centre_silent',
+        centre: data.centre,
+        alertId: null,
+        title: null,
+        at: data.lastSeenAt ?? new Date().toISOString(),
+      });
+      if (!muted.value) chime('urgent');
+    } else if (e.type === 'centre:back' && data.centre) {
+      silentCentres.value.delete(data.centre);
+      pushNotice({
+        kind: 'centre_back',
+        centre: data.centre,
+        alertId: null,
+        title: null,
+        at: new Date().toISOString(),
+      });
+    }
+  }
+
+  function pushNotice(n: Omit<Notice, 'id'>): void {
+    notices.value = [{ ...n, id: crypto.randomUUID() }, ...notices.value].slice(0, 20);
+  }
+
+  /** Applies events in increasing seq, drops any at or below lastApplied, then persists. */
+  function applyBatch(events: HubEvent[], head = 0): void {
+    const changed = new Map<string, Alert>();
+    for (const e of [...events].sort((a, b) => a.seq - b.seq)) {
+      if (e.seq <= lastApplied.value) continue;
+      applyOne(e, changed);
+      lastApplied.value = e.seq;
+    }
+    if (head > lastApplied.value) lastApplied.value = head;
+    if (changed.size) {
+      triggerRef(alerts);
+      revision.value++;
+      scheduleImpact();
+    }
+    const store = db;
+    const upTo = lastApplied.value;
+    const rows = [...changed.values()];
+    saving = saving.then(() => store?.saveState(rows, upTo)).catch(() => undefined);
+    scheduleReceipt();
+  }
+
+  function onEvent(e: HubEvent): void {
+    if (resuming) held.push(e);
+    else applyBatch([e]);
+  }
+
+  /** Everything after lastApplied, page by page; live events wait until it is done. */
+  async function resume(): Promise<void> {
+    if (!socket?.connected || resuming) return;
+    resuming = true;
+    let ok = false;
+    try {
+      for (;;) {
+        const reply = (await socket
+          .timeout(REQUEST_TIMEOUT_MS)
+          .emitWithAck('resume', { after: lastApplied.value })) as ResumeReply | ErrorBody;
+        if (isError(reply)) break;
+        applyBatch(reply.events, reply.head);
+        if (!reply.more) {
+          ok = true;
+          break;
+        }
+      }
+    } catch {
+      // No answer in time: the next connect or the periodic resume starts again from lastApplied.
+    } finally {
+      resuming = false;
+      catchingUp = false;
+      const waiting = held;
+      held = [];
+      // Held events follow the reply only when the reply covered everything before them.
+      if (ok) applyBatch(waiting);
+    }
+  }
+
+  function scheduleReceipt(): void {
+    if (receiptTimer || lastApplied.value <= receipted) return;
+    receiptTimer = setTimeout(() => {
+      receiptTimer = undefined;
+      const seq = lastApplied.value;
+      if (!socket?.connected || seq <= receipted) return;
+      socket.emit('receipt', { seq }, (reply) => {
+        if (!isError(reply)) receipted = Math.max(receipted, seq);
+      });
+    }, 400);
+  }
+
+  function scheduleImpact(): void {
+    clearTimeout(impactTimer);
+    impactTimer = setTimeout(() => void refreshImpact(), 600);
+  }
+
+  async function refreshImpact(): Promise<void> {
+    if (!session.accessToken) return;
+    try {
+      impact.value = (await request('GET', '/api/v1/border/impact', borderImpactSchema)).sectors;
+    } catch {
+      // Kept as last known; the next change or reconnect asks again.
+    }
+  }
+
+  async function refreshCentres(): Promise<void> {
+    try {
+      centres.value = (await request('GET', '/api/v1/centres', centresListSchema)).centres;
+      localStorage.setItem(CENTRES_KEY, JSON.stringify(centres.value));
+    } catch {
+      // The stored list serves while the hub is out of reach.
+    }
+  }
+
+  /** A hub request through the socket; LinkDown when the link is down or no answer came in time. */
+  async function send<
+    E extends 'alert:create' | 'alert:update' | 'alert:ack' | 'alert:resolve' | 'alert:escalate',
+  >(event: E, payload: Parameters<ClientToServerEvents[E]>[0]): Promise<{ alert: Alert } | ErrorBody> {
+    if (!socket?.connected) throw new LinkDown('not connected');
+    try {
+      const emit = socket.timeout(REQUEST_TIMEOUT_MS).emitWithAck as (
+        ev: string,
+        p: unknown,
+      ) => Promise<{ alert: Alert } | ErrorBody>;
+      return await emit(event, payload);
+    } catch {
+      throw new LinkDown('no answer in time');
+    }
+  }
+
+  function connect(): void {
+    if (!socket || socket.connected || !session.accessToken) return;
+    if (link.value !== 'online') link.value = offlineSince.value ? 'reconnecting' : 'connecting';
+    socket.connect();
+  }
+
+  function onOffline(): void {
+    // The browser knows the link is gone: stop waiting for heartbeats to say so.
+    socket?.disconnect();
+    goneOffline('offline');
+  }
+
+  function onOnline(): void {
+    void session.renew().then(() => connect());
+  }
+
+  async function start(): Promise<void> {
+    const user = session.user;
+    if (!user || userId === user.id) return;
+    stop();
+    userId = user.id;
+    const opened = await LocalDb.open(user.id);
+    if (userId !== user.id) return opened.close();
+    db = opened;
+    const state = await db.loadState();
+    alerts.value = new Map(state.alerts.map((a) => [a.id, a]));
+    lastApplied.value = state.lastApplied;
+    receipted = 0;
+    catchingUp = state.lastApplied === 0;
+    await useOutboxStore().attach(db);
+
+    socket = io({
+      autoConnect: false,
+      auth: (cb) => cb({ token: session.accessToken ?? '' }),
+      reconnectionDelayMax: 10_000,
+    });
+    socket.on('connect', () => {
+      link.value = 'online';
+      offlineSince.value = null;
+      void resume();
+      void useOutboxStore().flush();
+      void refreshImpact();
+      void refreshCentres();
+    });
+    socket.on('disconnect', () => goneOffline(navigator.onLine ? 'reconnecting' : 'offline'));
+    socket.on('connect_error', (err) => {
+      goneOffline(navigator.onLine ? 'reconnecting' : 'offline');
+      const code = (err as Error & { data?: { code?: string } }).data?.code;
+      // Refused by the hub (not a network failure): renew the token once, then try again.
+      if (code === 'unauthenticated')
+        void session.renew().then((ok) => (ok ? setTimeout(connect, 1000) : undefined));
+    });
+    socket.on('auth:ended', (reason) => {
+      if (reason.code === 'token_expired') void session.renew().then((ok) => ok && setTimeout(connect, 500));
+      else session.endLocally();
+    });
+    socket.on('event', onEvent);
+    window.addEventListener('offline', onOffline);
+    window.addEventListener('online', onOnline);
+    resumeTimer = setInterval(() => void resume(), RESUME_EVERY_MS);
+    if (!navigator.onLine) goneOffline('offline');
+    connect();
+  }
+
+  function stop(): void {
+    socket?.removeAllListeners();
+    socket?.disconnect();
+    socket = null;
+    db?.close();
+    db = null;
+    userId = null;
+    clearInterval(resumeTimer);
+    clearTimeout(receiptTimer);
+    receiptTimer = undefined;
+    window.removeEventListener('offline', onOffline);
+    window.removeEventListener('online', onOnline);
+    useOutboxStore().detach();
+    alerts.value = new Map();
+    lastApplied.value = 0;
+    notices.value = [];
+    fresh.value = new Set();
+    silentCentres.value = new Map();
+    impact.value = [];
+    link.value = 'offline';
+    offlineSince.value = null;
+  }
+
+  // A renewed access token goes to the open socket before the old one expires.
+  watch(
+    () => session.accessToken,
+    (token) => {
+      if (!token) return;
+      if (socket?.connected) socket.emit('auth:refresh', { token }, () => undefined);
+      else connect();
+    },
+  );
+
+  function markSeen(id: string): void {
+    if (fresh.value.delete(id)) fresh.value = new Set(fresh.value);
+  }
+
+  function dismissNotice(id: string): void {
+    notices.value = notices.value.filter((n) => n.id !== id);
+  }
+
+  function setMuted(value: boolean): void {
+    muted.value = value;
+    localStorage.setItem(MUTED_KEY, value ? '1' : '0');
+  }
+
+  function centreName(code: string, locale: string): string {
+    const c = centres.value.find((x) => x.code === code);
+    return c ? (locale === 'ar' ? c.nameAr : c.nameEn) : code;
+  }
+
+  return {
+    alerts,
+    alertList,
+    lastApplied,
+    link,
+    offlineSince,
+    connected,
+    notices,
+    fresh,
+    silentCentres,
+    impact,
+    centres,
+    muted,
+    revision,
+    start,
+    stop,
+    send,
+    resume,
+    markSeen,
+    dismissNotice,
+    setMuted,
+    centreName,
+    /** Forgets this user's cached alerts on this browser (sign-out). */
+    async forget(): Promise<void> {
+      await saving;
+      await db?.clearState();
+    },
+  };
+});
