@@ -41,29 +41,33 @@ export const useSessionStore = defineStore('session', () => {
 
   /** Single flight: concurrent callers share one refresh (a refresh token works once). */
   function renew(): Promise<boolean> {
-    renewing ??= (async () => {
-      const stored = sessionStorage.getItem(REFRESH_KEY);
-      if (!stored) return false;
-      try {
-        apply(await authApi.refresh(stored));
-        return true;
-      } catch (err) {
-        if (err instanceof ApiError && err.status === 401) {
-          clear();
-          return false;
-        }
-        // The hub is out of reach: keep the session as it is (the console works from what it
-        // stored) and try again shortly; nothing is shown as sent until the hub says so.
-        const cached = sessionStorage.getItem(USER_KEY);
-        if (!user.value && cached) user.value = userSchema.parse(JSON.parse(cached));
-        clearTimeout(renewTimer);
-        renewTimer = setTimeout(() => void renew(), RETRY_RENEW_MS);
-        return false;
-      } finally {
-        renewing = null;
-      }
-    })();
+    // Cleared in a callback: a call that returns before its first await would otherwise leave a
+    // settled promise here and every later renewal would get its stale answer.
+    renewing ??= renewOnce().finally(() => {
+      renewing = null;
+    });
     return renewing;
+  }
+
+  async function renewOnce(): Promise<boolean> {
+    const stored = sessionStorage.getItem(REFRESH_KEY);
+    if (!stored) return false;
+    try {
+      apply(await authApi.refresh(stored));
+      return true;
+    } catch (err) {
+      if (err instanceof ApiError && err.status === 401) {
+        clear();
+        return false;
+      }
+      // The hub is out of reach: keep the session as it is (the console works from what it
+      // stored) and try again shortly; nothing is shown as sent until the hub says so.
+      const cached = sessionStorage.getItem(USER_KEY);
+      if (!user.value && cached) user.value = userSchema.parse(JSON.parse(cached));
+      clearTimeout(renewTimer);
+      renewTimer = setTimeout(() => void renew(), RETRY_RENEW_MS);
+      return false;
+    }
   }
 
   useTokenSource({ current: () => accessToken.value, renew });

@@ -232,11 +232,10 @@ export const useLiveStore = defineStore('live', () => {
   >(event: E, payload: Parameters<ClientToServerEvents[E]>[0]): Promise<{ alert: Alert } | ErrorBody> {
     if (!socket?.connected) throw new LinkDown('not connected');
     try {
-      const emit = socket.timeout(REQUEST_TIMEOUT_MS).emitWithAck as (
-        ev: string,
-        p: unknown,
-      ) => Promise<{ alert: Alert } | ErrorBody>;
-      return await emit(event, payload);
+      const timed = socket.timeout(REQUEST_TIMEOUT_MS) as unknown as {
+        emitWithAck(ev: string, p: unknown): Promise<{ alert: Alert } | ErrorBody>;
+      };
+      return await timed.emitWithAck(event, payload);
     } catch {
       throw new LinkDown('no answer in time');
     }

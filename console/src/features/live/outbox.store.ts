@@ -1,5 +1,5 @@
 import { defineStore } from 'pinia';
-import { computed, ref } from 'vue';
+import { computed, shallowRef } from 'vue';
 import type { CreateAlert } from '@tansiq/shared';
 import type { LocalDb, OutboxItem, OutboxKind } from './local-db.ts';
 import { LinkDown, useLiveStore } from './live.store.ts';
@@ -23,7 +23,8 @@ const eventOf: Record<OutboxKind, 'alert:create' | 'alert:update' | 'alert:ack'>
  * harmless (the hub recognises the id).
  */
 export const useOutboxStore = defineStore('outbox', () => {
-  const items = ref<OutboxItem[]>([]);
+  // Shallow: items are replaced whole, and IndexedDB cannot store Vue's reactive proxies.
+  const items = shallowRef<OutboxItem[]>([]);
   let db: LocalDb | null = null;
   let flushing: Promise<void> | null = null;
   let retryTimer: ReturnType<typeof setTimeout> | undefined;
@@ -44,7 +45,7 @@ export const useOutboxStore = defineStore('outbox', () => {
   }
 
   async function save(item: OutboxItem): Promise<void> {
-    await db?.putOutbox({ ...item, payload: { ...item.payload }, error: item.error && { ...item.error } });
+    await db?.putOutbox(item);
     items.value = items.value.map((i) => (i.id === item.id ? item : i));
   }
 
@@ -89,47 +90,51 @@ export const useOutboxStore = defineStore('outbox', () => {
 
   /** Sends queued items in order, one at a time; stops at the first that gets no final answer. */
   function flush(): Promise<void> {
-    flushing ??= (async () => {
-      const live = useLiveStore();
-      clearTimeout(retryTimer);
-      let stalled = false;
-      try {
-        for (const item of items.value.filter((i) => i.state === 'queued')) {
-          const attempt = { ...item, attempts: item.attempts + 1 };
-          let reply;
-          try {
-            reply = await live.send(eventOf[item.kind], item.payload as never);
-          } catch (err) {
-            if (err instanceof LinkDown) {
-              await save(attempt);
-              stalled = true;
-              break;
-            }
-            throw err;
-          }
-          if ('error' in reply) {
-            if (!FINAL_CODES.has(reply.error.code)) {
-              await save({ ...attempt, error: { code: reply.error.code, message: reply.error.message } });
-              stalled = true;
-              break;
-            }
-            await save({
-              ...attempt,
-              state: 'rejected',
-              error: { code: reply.error.code, message: reply.error.message },
-            });
-          } else {
-            await save({ ...attempt, state: 'at_hub', sentAt: new Date().toISOString(), error: null });
-          }
-        }
-      } finally {
-        flushing = null;
-        // Items queued while this round ran go at once; after a failure, after a pause.
-        if (items.value.some((i) => i.state === 'queued'))
-          retryTimer = setTimeout(() => void flush(), stalled ? RETRY_MS : 0);
-      }
-    })();
+    // Cleared in a callback, not inside the round: a round with nothing to await ends synchronously.
+    flushing ??= round().finally(() => {
+      flushing = null;
+    });
     return flushing;
+  }
+
+  async function round(): Promise<void> {
+    const live = useLiveStore();
+    clearTimeout(retryTimer);
+    let stalled = false;
+    try {
+      for (const item of items.value.filter((i) => i.state === 'queued')) {
+        const attempt = { ...item, attempts: item.attempts + 1 };
+        let reply;
+        try {
+          reply = await live.send(eventOf[item.kind], item.payload as never);
+        } catch (err) {
+          if (err instanceof LinkDown) {
+            await save(attempt);
+            stalled = true;
+            break;
+          }
+          throw err;
+        }
+        if ('error' in reply) {
+          if (!FINAL_CODES.has(reply.error.code)) {
+            await save({ ...attempt, error: { code: reply.error.code, message: reply.error.message } });
+            stalled = true;
+            break;
+          }
+          await save({
+            ...attempt,
+            state: 'rejected',
+            error: { code: reply.error.code, message: reply.error.message },
+          });
+        } else {
+          await save({ ...attempt, state: 'at_hub', sentAt: new Date().toISOString(), error: null });
+        }
+      }
+    } finally {
+      // Items queued while this round ran go at once; after a failure, after a pause.
+      if (items.value.some((i) => i.state === 'queued'))
+        retryTimer = setTimeout(() => void flush(), stalled ? RETRY_MS : 0);
+    }
   }
 
   async function dismiss(id: string): Promise<void> {

@@ -1,0 +1,175 @@
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { eq } from 'drizzle-orm';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { schema } from '@tansiq/hub-server';
+import { launchChromium, recordForeignRequests, screenshotPath, signIn } from '../helpers/browser.ts';
+import { startTestHub, type TestHub } from '../helpers/hub.ts';
+import { seedUsers, TEST_PASSWORD } from '../helpers/users.ts';
+
+interface Console {
+  context: BrowserContext;
+  page: Page;
+  foreign: string[];
+  errors: string[];
+}
+
+describe('live board: two consoles, EAST and WEST, in Chromium', () => {
+  let t: TestHub;
+  let browser: Browser;
+  let east: Console;
+  let west: Console;
+
+  async function openConsole(username: string): Promise<Console> {
+    const context = await browser.newContext({ viewport: { width: 1366, height: 768 } });
+    const foreign = await recordForeignRequests(context);
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (err) => errors.push(err.message));
+    await signIn(page, t.url, username, TEST_PASSWORD);
+    await page.waitForSelector('[data-testid=link-state][data-state=online]');
+    // The service worker has the console's files before anything goes offline.
+    await page.evaluate(async () => {
+      await navigator.serviceWorker.ready;
+    });
+    return { context, page, foreign, errors };
+  }
+
+  /** Fills the composer the way an officer does: choices, a title, a point on the map, WEST. */
+  async function compose(page: Page, title: string, below: number): Promise<void> {
+    await page.getByTestId('new-alert').click();
+    const form = page.getByTestId('composer');
+    await form.locator('select[name=category]').selectOption('smuggling');
+    await form.locator('select[name=severity]').selectOption('high');
+    await form.locator('input[name=title]').fill(title);
+    await form.locator('textarea[name=description]').fill('ثلاث شاحنات دون لوحات تتجه جنوبًا');
+    await form.locator('select[name=tlp]').selectOption('AMBER');
+    await page.getByTestId('pick-on-map').click();
+    // A point in Libya, `below` px under its name (the drawer covers the map's inline end); each
+    // alert gets its own spot, since a click on an existing marker opens that alert instead.
+    const label = (await page.locator('.country-label--libya').boundingBox())!;
+    await page.mouse.click(label.x + label.width / 2, label.y + label.height + below);
+    await page.waitForSelector('[data-testid=picked-point]');
+    await form.locator('input[name=recipients][value=WEST]').check();
+  }
+
+  beforeAll(async () => {
+    t = await startTestHub();
+    await seedUsers(t.database);
+    browser = await launchChromium();
+    east = await openConsole('officer.east');
+    west = await openConsole('officer.west');
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await t?.close();
+  });
+
+  test('the composer refuses an alert with nothing chosen, and says why in Arabic', async () => {
+    await east.page.getByTestId('new-alert').click();
+    await east.page.getByTestId('composer-submit').click();
+    const problems = await east.page.getByTestId('composer-problems').innerText();
+    expect(problems).toContain('اختر مركزًا مستلمًا واحدًا على الأقل');
+    expect(problems).toContain('حدّد الموقع');
+    await east.page.screenshot({ path: await screenshotPath('board-composer-errors-ar') });
+    await east.page.getByTestId('composer').getByRole('button', { name: 'إغلاق' }).click();
+    expect(await t.database.db.$count(schema.alerts)).toBe(0);
+  });
+
+  test('an alert raised at EAST for WEST appears at WEST within 2 s, in the list and as a marker', async () => {
+    await compose(east.page, 'شاحنات وقود قرب المعبر', 30);
+    await east.page.screenshot({ path: await screenshotPath('board-composer-ar') });
+    const sentAt = Date.now();
+    await east.page.getByTestId('composer-submit').click();
+    const item = east.page.locator('[data-outbox-id]').first();
+    const id = (await item.getAttribute('data-outbox-id'))!;
+    await west.page.waitForSelector(`[data-testid=alert-list] [data-alert-id="${id}"]`, { timeout: 2000 });
+    await west.page.waitForSelector(`.alert-pin[data-alert-id="${id}"]`, {
+      timeout: 2000 - (Date.now() - sentAt),
+    });
+    expect(Date.now() - sentAt).toBeLessThan(2000);
+    // Only after the hub's answer does EAST show it as at the hub.
+    await expect.poll(() => item.getAttribute('data-state')).toBe('at_hub');
+    // WEST's row is highlighted as new for the centre.
+    expect(await west.page.locator(`[data-alert-id="${id}"].fresh`).count()).toBe(1);
+    await west.page.screenshot({ path: await screenshotPath('board-ar') });
+  });
+
+  test('WEST acknowledges; EAST sees WEST’s acknowledgement in the outbox and the detail', async () => {
+    const id = (await east.page.locator('[data-outbox-id]').first().getAttribute('data-outbox-id'))!;
+    await west.page.locator(`[data-testid=alert-list] [data-alert-id="${id}"]`).click();
+    await west.page.getByTestId('acknowledge').click();
+    await west.page.waitForSelector('[data-testid=receipts] [data-centre=WEST][data-acknowledged=yes]');
+    await west.page.screenshot({ path: await screenshotPath('board-detail-ar') });
+
+    await expect.poll(() => east.page.locator(`[data-outbox-id="${id}"]`).innerText()).toContain('الغرب');
+    await east.page.locator(`[data-testid=alert-list] [data-alert-id="${id}"]`).click();
+    await east.page.waitForSelector('[data-testid=receipts] [data-centre=WEST][data-acknowledged=yes]');
+    const receipt = await east.page.locator('[data-testid=receipts] [data-centre=WEST]').innerText();
+    expect(receipt).toMatch(/استُلم/);
+    expect(receipt).toMatch(/أُقِرّ/);
+    // An officer may not close or escalate: the buttons are not there.
+    expect(await east.page.getByTestId('resolve').count()).toBe(0);
+    expect(await east.page.getByTestId('escalate').count()).toBe(0);
+  });
+
+  test('EAST offline: the alert waits queued through a reload, then reaches WEST exactly once', async () => {
+    const title = 'تسلل مجموعة مسلحة — أثناء الانقطاع';
+    await east.context.setOffline(true);
+    await east.page.waitForSelector('[data-testid=link-state][data-state=offline]');
+    await compose(east.page, title, 70);
+    await east.page.getByTestId('composer-submit').click();
+    const queued = east.page.locator('[data-outbox-id][data-state=queued]');
+    await queued.waitFor();
+    const id = (await queued.getAttribute('data-outbox-id'))!;
+    await east.page.screenshot({ path: await screenshotPath('board-offline-queued-ar') });
+
+    await east.page.reload();
+    await east.page.waitForSelector(`[data-outbox-id="${id}"][data-state=queued]`);
+    await east.page.waitForSelector('[data-testid=link-state][data-state=offline]');
+    expect(await t.database.db.$count(schema.alerts, eq(schema.alerts.id, id))).toBe(0);
+
+    await east.context.setOffline(false);
+    await east.page.waitForSelector(`[data-outbox-id="${id}"][data-state=at_hub]`, { timeout: 20_000 });
+    await west.page.waitForSelector(`[data-testid=alert-list] [data-alert-id="${id}"]`);
+    // Give any duplicate time to show up, then count: one row, one marker, one alert in the hub.
+    await west.page.waitForTimeout(1500);
+    expect(await west.page.locator(`[data-testid=alert-list] [data-alert-id="${id}"]`).count()).toBe(1);
+    expect(await west.page.locator(`.alert-pin[data-alert-id="${id}"]`).count()).toBe(1);
+    expect(await t.database.db.$count(schema.alerts, eq(schema.alerts.title, title))).toBe(1);
+    const created = await t.database.db
+      .select()
+      .from(schema.events)
+      .where(eq(schema.events.type, 'alert:created'));
+    expect(created.filter((e) => (e.data as { alert: { id: string } }).alert.id === id)).toHaveLength(1);
+  });
+
+  test('English, left to right: board, composer and detail', async () => {
+    for (const c of [east, west]) {
+      await c.page.getByTestId('language-switch').click();
+      await expect.poll(() => c.page.evaluate(() => document.documentElement.dir)).toBe('ltr');
+    }
+    await west.page.screenshot({ path: await screenshotPath('board-detail-en') });
+    await west.page.getByRole('button', { name: 'Close' }).click();
+    await west.page.screenshot({ path: await screenshotPath('board-en') });
+    await compose(east.page, 'Fuel trucks near the crossing', 110);
+    await east.page.screenshot({ path: await screenshotPath('board-composer-en') });
+    await east.page.getByTestId('composer').getByRole('button', { name: 'Close' }).click();
+  });
+
+  test('a tablet (768×1024) gets the map above the list, in Arabic', async () => {
+    const context = await browser.newContext({ viewport: { width: 768, height: 1024 }, hasTouch: true });
+    const page = await context.newPage();
+    await signIn(page, t.url, 'officer.west', TEST_PASSWORD);
+    await page.waitForSelector('[data-testid=alert-list] [data-alert-id]');
+    const map = (await page.locator('.base-map').boundingBox())!;
+    const list = (await page.getByTestId('alert-list').boundingBox())!;
+    expect(map.y + map.height).toBeLessThanOrEqual(list.y);
+    await page.screenshot({ path: await screenshotPath('board-tablet-ar') });
+    await context.close();
+  });
+
+  test('nothing went off the machine and no page threw', () => {
+    expect([...east.foreign, ...west.foreign]).toEqual([]);
+    expect([...east.errors, ...west.errors]).toEqual([]);
+  });
+});
