@@ -99,6 +99,10 @@ describe('live board: two consoles, EAST and WEST, in Chromium', () => {
     await west.page.locator(`[data-testid=alert-list] [data-alert-id="${id}"]`).click();
     await west.page.getByTestId('acknowledge').click();
     await west.page.waitForSelector('[data-testid=receipts] [data-centre=WEST][data-acknowledged=yes]');
+    // WEST's console reported the alert received before it was acknowledged.
+    await expect
+      .poll(() => west.page.locator('[data-testid=receipts] [data-centre=WEST]').innerText(), { timeout: 5000 })
+      .toMatch(/استُلم/);
     await west.page.screenshot({ path: await screenshotPath('board-detail-ar') });
 
     await expect.poll(() => east.page.locator(`[data-outbox-id="${id}"]`).innerText()).toContain('الغرب');
