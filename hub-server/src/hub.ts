@@ -42,6 +42,8 @@ export interface Hub {
   server: http.Server;
   tailer: EventTailer;
   workers: LeaderWorkers;
+  /** The alert service REST and sockets use (demo data raises alerts through it). */
+  alerts: AlertsService;
   /** Starts the background parts, then listens; resolves with the bound address (port 0 picks one). */
   listen(port?: number, host?: string): Promise<AddressInfo>;
   /** Stops the background parts, closes every socket and the HTTP server. Does not close the database. */
@@ -153,6 +155,7 @@ export function createHub({ config, database, logger }: HubDeps): Hub {
     server,
     tailer,
     workers,
+    alerts,
     async listen(port = config.PORT, host = config.HOST) {
       await centres.refresh();
       await tailer.start();

@@ -7,6 +7,7 @@ export { openPglite, type EmbeddedDatabase } from './db/pglite.ts';
 export { openPostgres, migratePostgres } from './db/postgres.ts';
 export * as schema from './db/schema.ts';
 export { loadDemoData, type DemoAccount } from './demo/demo.ts';
+export { raiseDemoAlerts } from './demo/demo-alerts.ts';
 export { hashPassword, verifyPassword } from './users/passwords.ts';
 export { deriveAppUrl, DatabaseSetupError } from './db/postgres.ts';
 export { createUser } from './users/users.service.ts';

@@ -3,6 +3,7 @@ import { createLogger, type Logger } from './logger.ts';
 import { openDatabase } from './db/open.ts';
 import type { Database } from './db/database.ts';
 import { loadDemoData, type DemoAccount } from './demo/demo.ts';
+import { raiseDemoAlerts } from './demo/demo-alerts.ts';
 import { createHub, type Hub } from './hub.ts';
 
 // A shutdown that has not finished by then exits anyway, well inside a 10 s orchestrator limit.
@@ -66,13 +67,18 @@ async function main(): Promise<void> {
   const logger = createLogger(config.LOG_LEVEL);
   try {
     const database = await openDatabase(config, logger);
+    let accounts: DemoAccount[] = [];
     if (shouldLoadDemo(config, database)) {
-      const accounts = await loadDemoData(database.db);
+      accounts = await loadDemoData(database.db);
       if (accounts.length > 0) printDemoAccounts(accounts);
     }
     const hub = createHub({ config, database, logger });
     installShutdown(hub, database, logger);
     const address = await hub.listen();
+    if (accounts.length > 0) {
+      const raised = await raiseDemoAlerts(hub.alerts, new Map(accounts.map((a) => [a.username, a])));
+      logger.info({ raised }, 'demo alerts raised');
+    }
     logger.info({ port: address.port, host: address.address, database: database.kind }, 'hub listening');
   } catch (err) {
     logger.fatal({ err }, 'hub failed to start');

@@ -4,7 +4,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { schema } from '@tansiq/hub-server';
 import { launchChromium, recordForeignRequests, screenshotPath, signIn } from '../helpers/browser.ts';
 import { startTestHub, type TestHub } from '../helpers/hub.ts';
-import { seedUsers, TEST_PASSWORD } from '../helpers/users.ts';
+import { api, connectSocket, login, seedUsers, TEST_PASSWORD } from '../helpers/users.ts';
 
 interface Console {
   context: BrowserContext;
@@ -101,7 +101,9 @@ describe('live board: two consoles, EAST and WEST, in Chromium', () => {
     await west.page.waitForSelector('[data-testid=receipts] [data-centre=WEST][data-acknowledged=yes]');
     // WEST's console reported the alert received before it was acknowledged.
     await expect
-      .poll(() => west.page.locator('[data-testid=receipts] [data-centre=WEST]').innerText(), { timeout: 5000 })
+      .poll(() => west.page.locator('[data-testid=receipts] [data-centre=WEST]').innerText(), {
+        timeout: 5000,
+      })
       .toMatch(/استُلم/);
     await west.page.screenshot({ path: await screenshotPath('board-detail-ar') });
 
@@ -172,8 +174,52 @@ describe('live board: two consoles, EAST and WEST, in Chromium', () => {
     await context.close();
   });
 
+  test('a supervisor’s escalation stands out at WEST as an urgent notice that opens the alert', async () => {
+    const [{ id }] = await t.database.db
+      .select({ id: schema.alerts.id })
+      .from(schema.alerts)
+      .where(eq(schema.alerts.title, 'شاحنات وقود قرب المعبر'));
+    const supervisor = api(t.url, (await login(t.url, 'supervisor.east')).accessToken);
+    expect((await supervisor('POST', `/api/v1/alerts/${id}/escalate`, { note: 'لا رد' })).status).toBe(200);
+    const notice = west.page.locator('[data-testid=notices] [data-kind=escalated]');
+    await notice.waitFor();
+    expect(await notice.innerText()).toContain('شاحنات وقود قرب المعبر');
+    await notice.getByRole('button').first().click();
+    await west.page.waitForSelector(`[data-testid=alert-detail][data-alert-id="${id}"]`);
+    await expect.poll(() => west.page.getByTestId('timeline').innerText()).toContain('Escalated');
+    await west.page.screenshot({ path: await screenshotPath('board-escalated-en') });
+  });
+
   test('nothing went off the machine and no page threw', () => {
     expect([...east.foreign, ...west.foreign]).toEqual([]);
     expect([...east.errors, ...west.errors]).toEqual([]);
+  });
+});
+
+describe('live board: a joint centre with no console goes silent, then comes back', () => {
+  let t: TestHub;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    t = await startTestHub({ config: { TANSIQ_CENTRE_SILENT_AFTER: '5', TANSIQ_WORKER_INTERVAL_MS: '300' } });
+    await seedUsers(t.database);
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await t?.close();
+  });
+
+  test('EAST sees SOUTH silent as an urgent notice, then SOUTH back when a console connects', async () => {
+    const page = await (await browser.newContext({ viewport: { width: 1366, height: 768 } })).newPage();
+    await signIn(page, t.url, 'officer.east', TEST_PASSWORD);
+    const silent = page.locator('[data-testid=notices] [data-kind=centre_silent]', { hasText: 'الجنوب' });
+    await silent.waitFor({ timeout: 20_000 });
+    await page.screenshot({ path: await screenshotPath('board-centre-silent-ar') });
+    const south = await connectSocket(t.url, (await login(t.url, 'officer.south')).accessToken);
+    await page
+      .locator('[data-testid=notices] [data-kind=centre_back]', { hasText: 'الجنوب' })
+      .waitFor({ timeout: 10_000 });
+    south.close();
   });
 });

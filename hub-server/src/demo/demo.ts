@@ -6,6 +6,7 @@ import { users } from '../users/users.table.ts';
 import { hashPassword } from '../users/passwords.ts';
 
 export interface DemoAccount {
+  id: string;
   username: string;
   displayName: string;
   role: Role;
@@ -13,7 +14,7 @@ export interface DemoAccount {
   password: string;
 }
 
-const demoUsers: Omit<DemoAccount, 'password'>[] = [
+const demoUsers: Omit<DemoAccount, 'id' | 'password'>[] = [
   { username: 'officer.east', displayName: 'ضابط مناوب — الشرق', role: 'officer', centre: 'EAST' },
   { username: 'officer.west', displayName: 'ضابط مناوب — الغرب', role: 'officer', centre: 'WEST' },
   { username: 'officer.south', displayName: 'ضابط مناوب — الجنوب', role: 'officer', centre: 'SOUTH' },
@@ -35,6 +36,7 @@ export async function loadDemoData(db: AppDb): Promise<DemoAccount[]> {
   const rows = await Promise.all(
     accounts.map(async ({ password, ...u }) => ({ ...u, passwordHash: await hashPassword(password) })),
   );
-  await db.insert(users).values(rows);
-  return accounts;
+  const made = await db.insert(users).values(rows).returning({ id: users.id, username: users.username });
+  const ids = new Map(made.map((u) => [u.username, u.id]));
+  return accounts.map((a) => ({ ...a, id: ids.get(a.username)! }));
 }
