@@ -321,6 +321,12 @@ export class AlertsService {
         .onConflictDoNothing()
         .returning();
       if (!ack) return before;
+      // Acknowledging proves receipt: a centre that acknowledged before its console's receipt
+      // arrived is recorded as delivered at the same moment (the later receipt changes nothing).
+      await tx
+        .insert(alertDeliveries)
+        .values({ alertId, centre: p.centre!, at: ack.at })
+        .onConflictDoNothing();
       await tx
         .update(alertDeadlines)
         .set({ settledAt: sql`now()` })

@@ -92,8 +92,15 @@ export const useLiveStore = defineStore('live', () => {
     const data = e.data as { alert?: Alert; centre?: string; lastSeenAt?: string; at?: string };
     const me = session.user?.centre ?? null;
     if (data.alert) {
-      alerts.value.set(data.alert.id, data.alert);
-      changed.set(data.alert.id, data.alert);
+      // A board screen gets the board projection: no description, receipts or reporter.
+      const sent: Partial<Alert> = data.alert;
+      const alert: Alert = {
+        ...data.alert,
+        description: sent.description ?? '',
+        receipts: sent.receipts ?? [],
+      };
+      alerts.value.set(alert.id, alert);
+      changed.set(alert.id, alert);
     }
     if (catchingUp) return;
     if (e.type === 'alert:created' && data.alert && me && data.alert.centre !== me) {
@@ -262,6 +269,9 @@ export const useLiveStore = defineStore('live', () => {
     if (!user || userId === user.id) return;
     stop();
     userId = user.id;
+    // Listen before the first await: the link may come back while the local store opens.
+    window.addEventListener('offline', onOffline);
+    window.addEventListener('online', onOnline);
     const opened = await LocalDb.open(user.id);
     if (userId !== user.id) return opened.close();
     db = opened;
@@ -298,8 +308,6 @@ export const useLiveStore = defineStore('live', () => {
       else session.endLocally();
     });
     socket.on('event', onEvent);
-    window.addEventListener('offline', onOffline);
-    window.addEventListener('online', onOnline);
     resumeTimer = setInterval(() => void resume(), RESUME_EVERY_MS);
     if (!navigator.onLine) goneOffline('offline');
     connect();

@@ -54,7 +54,7 @@ export const useOutboxStore = defineStore('outbox', () => {
     alertId: string,
     payload: Record<string, unknown>,
     label: string,
-    id = crypto.randomUUID(),
+    id: string = crypto.randomUUID(),
   ): Promise<OutboxItem> {
     if (!db) throw new Error('the console has no local store yet');
     const item: OutboxItem = {
