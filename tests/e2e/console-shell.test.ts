@@ -38,10 +38,12 @@ describe('console shell in Chromium', () => {
     await expect.poll(() => page.locator('header').innerText()).toContain('تنسيق');
     const drawn = Number(await page.getAttribute('[data-countries-drawn]', 'data-countries-drawn'));
     expect(drawn).toBeGreaterThanOrEqual(7);
-    expect(await page.locator('.leaflet-overlay-pane path').count()).toBe(drawn);
+    expect(await page.locator('.leaflet-overlay-pane path:not(.sector)').count()).toBe(drawn);
+    // Over them, the eight border sectors of the bundled dataset.
+    expect(await page.locator('.leaflet-overlay-pane path.sector').count()).toBe(8);
     await expect.poll(() => page.locator('.country-label--libya').innerText()).toBe('ليبيا');
     // In Arabic the side panel stands at the right, the map at the left.
-    const panel = await page.locator('.panel').boundingBox();
+    const panel = await page.locator('.side').boundingBox();
     const map = await page.locator('.base-map').boundingBox();
     expect(panel!.x).toBeGreaterThan(map!.x);
     await expect.poll(() => page.locator('.status-bar').innerText()).toContain('إصدار');
@@ -52,9 +54,9 @@ describe('console shell in Chromium', () => {
     await page.getByTestId('language-switch').click();
     expect(await html('lang')).toBe('en');
     expect(await html('dir')).toBe('ltr');
-    await expect.poll(() => page.locator('.panel h1').innerText()).toBe('Regional map');
+    await expect.poll(() => page.locator('.side h1').innerText()).toBe('Live board');
     await expect.poll(() => page.locator('.country-label--libya').innerText()).toBe('Libya');
-    const panel = await page.locator('.panel').boundingBox();
+    const panel = await page.locator('.side').boundingBox();
     const map = await page.locator('.base-map').boundingBox();
     expect(panel!.x).toBeLessThan(map!.x);
     await page.screenshot({ path: await screenshotPath('shell-en') });

@@ -139,7 +139,15 @@ describe('live board: two consoles, EAST and WEST, in Chromium', () => {
     expect(await t.database.db.$count(schema.alerts, eq(schema.alerts.id, id))).toBe(0);
 
     await east.context.setOffline(false);
-    await east.page.waitForSelector(`[data-outbox-id="${id}"][data-state=at_hub]`, { timeout: 20_000 });
+    await east.page
+      .waitForSelector(`[data-outbox-id="${id}"][data-state=at_hub]`, { timeout: 20_000 })
+      .catch(async (err: Error) => {
+        const link = await east.page
+          .locator('[data-testid=link-state]')
+          .getAttribute('data-state')
+          .catch(() => null);
+        throw new Error(`${err.message}\nEAST is at ${east.page.url()}, link ${link}`);
+      });
     await west.page.waitForSelector(`[data-testid=alert-list] [data-alert-id="${id}"]`);
     // Give any duplicate time to show up, then count: one row, one marker, one alert in the hub.
     await west.page.waitForTimeout(1500);
@@ -186,9 +194,9 @@ describe('live board: two consoles, EAST and WEST, in Chromium', () => {
     const id = row!.id;
     const supervisor = api(t.url, (await login(t.url, 'supervisor.east')).accessToken);
     expect((await supervisor('POST', `/api/v1/alerts/${id}/escalate`, { note: 'لا رد' })).status).toBe(200);
-    const notice = west.page.locator('[data-testid=notices] [data-kind=escalated]');
+    const notice = west.page.locator('[data-testid=notices] [data-kind=escalated_manual]');
     await notice.waitFor();
-    expect(await notice.innerText()).toContain('شاحنات وقود قرب المعبر');
+    expect(await notice.innerText()).toContain('Escalated by Joint Centre — East: “شاحنات وقود قرب المعبر”');
     await notice.getByRole('button').first().click();
     await west.page.waitForSelector(`[data-testid=alert-detail][data-alert-id="${id}"]`);
     await expect.poll(() => west.page.getByTestId('timeline').innerText()).toContain('Escalated');

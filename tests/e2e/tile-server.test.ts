@@ -48,6 +48,7 @@ test('with TANSIQ_TILE_URL the console loads tiles from the centre’s own serve
   expect(tileRequests.every((u) => /^\/tiles\/5\/\d+\/\d+\.png$/.test(u))).toBe(true);
   // Country outlines still drawn over the tiles; the legend names the tile server.
   expect(await page.locator('.leaflet-overlay-pane path').count()).toBeGreaterThanOrEqual(7);
+  await page.locator('.legend summary').click();
   await expect.poll(() => page.locator('.legend .source').innerText()).toContain('خادم البلاطات');
   expect(cspViolations).toEqual([]);
   expect(foreign).toEqual([]);

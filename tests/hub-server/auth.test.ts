@@ -117,17 +117,44 @@ describe('login, refresh, logout', () => {
     expect(second.refreshToken).not.toBe(first.refreshToken);
     expect((await api(t.url, second.accessToken)('GET', '/api/v1/auth/me')).status).toBe(200);
 
-    // The first token again: a thief or a replay. The family dies: both tokens, the session, its sockets.
+    // The console goes on with the second token: the third is issued.
+    const third = (await anonymous('POST', '/api/v1/auth/refresh', { refreshToken: second.refreshToken }))
+      .body as { accessToken: string; refreshToken: string };
+    expect(third.refreshToken).toBeTruthy();
+
+    // The first token again, after a later one was presented: a thief or a replay. The family dies:
+    // every token, the session, its sockets.
     expect(
       (await anonymous('POST', '/api/v1/auth/refresh', { refreshToken: first.refreshToken })).status,
     ).toBe(401);
     expect(
-      (await anonymous('POST', '/api/v1/auth/refresh', { refreshToken: second.refreshToken })).status,
+      (await anonymous('POST', '/api/v1/auth/refresh', { refreshToken: third.refreshToken })).status,
     ).toBe(401);
-    expect((await api(t.url, second.accessToken)('GET', '/api/v1/auth/me')).status).toBe(401);
+    expect((await api(t.url, third.accessToken)('GET', '/api/v1/auth/me')).status).toBe(401);
     expect(await ended).toEqual({ code: 'session_revoked' });
     // Other sessions of the same user are not touched.
     expect((await login(t.url, 'officer.west')).accessToken).toBeTruthy();
+  });
+
+  test('a refresh whose answer was lost can be retried with the same token; the unreceived successor is spent', async () => {
+    const first = await login(t.url, 'coordinator');
+    const anonymous = api(t.url);
+    const refresh = (token: string) => anonymous('POST', '/api/v1/auth/refresh', { refreshToken: token });
+    type Pair = { accessToken: string; refreshToken: string };
+
+    const lost = (await refresh(first.refreshToken)).body as Pair; // the answer never reached the console
+    const retried = await refresh(first.refreshToken);
+    expect(retried.status).toBe(200);
+    // A second lost answer is retried the same way.
+    const again = await refresh(first.refreshToken);
+    expect(again.status).toBe(200);
+    const kept = again.body as Pair;
+    expect((await api(t.url, kept.accessToken)('GET', '/api/v1/auth/me')).status).toBe(200);
+
+    // Whoever holds a successor the console never received is caught: the session ends.
+    expect((await refresh(lost.refreshToken)).status).toBe(401);
+    expect((await api(t.url, kept.accessToken)('GET', '/api/v1/auth/me')).status).toBe(401);
+    expect((await refresh(kept.refreshToken)).status).toBe(401);
   });
 
   test('logout ends the session: its access and refresh tokens stop working', async () => {

@@ -231,6 +231,7 @@ export const ar = {
   notices: {
     title: 'إشعارات عاجلة',
     escalated: 'تصعيد: «{title}» — لم يُقِرّ {centre} في الموعد',
+    escalated_manual: 'تصعيد من {centre}: «{title}»',
     centre_silent: 'انقطاع: لا وحدة تحكم متصلة في {centre} منذ {time}',
     centre_back: 'عاد الاتصال: {centre}',
     dismiss: 'إخفاء',

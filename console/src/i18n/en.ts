@@ -232,6 +232,7 @@ export const en: Messages = {
   notices: {
     title: 'Urgent notices',
     escalated: 'Escalation: “{title}” — {centre} did not acknowledge in time',
+    escalated_manual: 'Escalated by {centre}: “{title}”',
     centre_silent: 'Link lost: no console connected at {centre} since {time}',
     centre_back: 'Back online: {centre}',
     dismiss: 'Dismiss',

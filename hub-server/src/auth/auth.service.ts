@@ -14,6 +14,9 @@ import { hashPassword, verifyPassword } from '../users/passwords.ts';
 import { refreshTokens, sessions } from './sessions.table.ts';
 import { hashRefreshToken, newRefreshToken, type AccessTokens } from './tokens.ts';
 
+/** How long after a rotation the same refresh token may be presented again as a retry. */
+export const REFRESH_RETRY_GRACE_SECONDS = 60;
+
 /** Where a request came from, for the audit log and the throttle. */
 export interface RequestContext {
   source: string | null;
@@ -124,7 +127,13 @@ export class AuthService {
     return this.pair(user, sessionId, refreshToken);
   }
 
-  /** Rotates a refresh token. A token used a second time revokes its whole family (the session). */
+  /**
+   * Rotates a refresh token. A token used a second time revokes its whole family (the session),
+   * with one exception for links that drop: the last token rotated, presented again within
+   * REFRESH_RETRY_GRACE_SECONDS while its successor is still unused, is a retry whose answer was
+   * lost. It gets a new pair, and the successor nobody received is spent, so a thief holding it is
+   * still caught when they use it.
+   */
   async refresh(refreshToken: string, ctx: RequestContext): Promise<TokenPair> {
     const tokenHash = hashRefreshToken(refreshToken);
     type Outcome =
@@ -142,12 +151,13 @@ export class AuthService {
           ),
         )
         .returning({ sessionId: refreshTokens.sessionId });
-      if (!claimed) return { kind: 'refused', reused: await this.findReuse(tx, tokenHash) };
+      const sessionId = claimed?.sessionId ?? (await this.lostReply(tx, tokenHash));
+      if (!sessionId) return { kind: 'refused', reused: await this.findReuse(tx, tokenHash) };
       const [row] = await tx
         .select({ user: users, session: sessions })
         .from(sessions)
         .innerJoin(users, eq(users.id, sessions.userId))
-        .where(eq(sessions.id, claimed.sessionId));
+        .where(eq(sessions.id, sessionId));
       if (!row || row.session.revokedAt || row.user.disabledAt) return { kind: 'refused', reused: null };
       await tx
         .update(sessions)
@@ -162,6 +172,37 @@ export class AuthService {
       this.logger.warn({ sessionId: result.reused.sessionId }, 'refresh token used twice; session revoked');
     }
     throw errors.unauthenticated('the refresh token is not valid');
+  }
+
+  /** The session of a token presented again as a retry (see refresh), after spending its successor. */
+  private async lostReply(tx: AppTx, tokenHash: string): Promise<string | null> {
+    const [row] = await tx
+      .select({ sessionId: refreshTokens.sessionId, usedAt: refreshTokens.usedAt })
+      .from(refreshTokens)
+      .where(
+        and(
+          eq(refreshTokens.tokenHash, tokenHash),
+          gt(refreshTokens.usedAt, sql`now() - make_interval(secs => ${REFRESH_RETRY_GRACE_SECONDS})`),
+        ),
+      );
+    if (!row?.usedAt) return null;
+    const [latest] = await tx
+      .select({ usedAt: sql<Date>`max(${refreshTokens.usedAt})`.mapWith(refreshTokens.usedAt) })
+      .from(refreshTokens)
+      .where(eq(refreshTokens.sessionId, row.sessionId));
+    if (!latest?.usedAt || latest.usedAt.getTime() !== row.usedAt.getTime()) return null;
+    // The successor nobody received is spent; the retried token is stamped after it, so it stays
+    // the latest used (a second lost answer can be retried the same way), while presenting the
+    // spent successor, or any token older than one someone presented, counts as reuse.
+    await tx
+      .update(refreshTokens)
+      .set({ usedAt: sql`now()` })
+      .where(and(eq(refreshTokens.sessionId, row.sessionId), isNull(refreshTokens.usedAt)));
+    await tx
+      .update(refreshTokens)
+      .set({ usedAt: sql`clock_timestamp()` })
+      .where(eq(refreshTokens.tokenHash, tokenHash));
+    return row.sessionId;
   }
 
   private async findReuse(tx: AppTx, tokenHash: string): Promise<{ sessionId: string } | null> {

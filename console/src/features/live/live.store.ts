@@ -23,7 +23,7 @@ export type LinkState = 'connecting' | 'online' | 'reconnecting' | 'offline';
 
 export interface Notice {
   id: string;
-  kind: 'escalated' | 'centre_silent' | 'centre_back';
+  kind: 'escalated' | 'escalated_manual' | 'centre_silent' | 'centre_back';
   centre: string;
   alertId: string | null;
   title: string | null;
@@ -89,7 +89,7 @@ export const useLiveStore = defineStore('live', () => {
   }
 
   function applyOne(e: HubEvent, changed: Map<string, Alert>): void {
-    const data = e.data as { alert?: Alert; centre?: string; lastSeenAt?: string; at?: string };
+    const data = e.data as { alert?: Alert; centre?: string; lastSeenAt?: string; manual?: boolean };
     const me = session.user?.centre ?? null;
     if (data.alert) {
       // A board screen gets the board projection: no description, receipts or reporter.
@@ -110,7 +110,8 @@ export const useLiveStore = defineStore('live', () => {
       }
     } else if (e.type === 'alert:escalated' && data.alert) {
       pushNotice({
-        kind: 'escalated',
+        // A missed deadline names the late centre; a supervisor's escalation, the escalating centre.
+        kind: data.manual ? 'escalated_manual' : 'escalated',
         centre: data.centre ?? data.alert.centre,
         alertId: data.alert.id,
         title: data.alert.title,
