@@ -1,12 +1,12 @@
 import { defineConfig } from 'vite';
 import vue from '@vitejs/plugin-vue';
 import { basemapPlugin } from './build/basemap-plugin.ts';
-import { firstLoadBudget, serviceWorker } from './build/shell-plugins.ts';
+import { consoleShell } from './build/shell-plugins.ts';
 
 const hub = process.env.TANSIQ_HUB_URL ?? 'http://127.0.0.1:8080';
 
 export default defineConfig({
-  plugins: [vue(), basemapPlugin(), serviceWorker(), firstLoadBudget(500)],
+  plugins: [vue(), basemapPlugin(), consoleShell(500)],
   build: {
     outDir: 'dist',
     emptyOutDir: true,

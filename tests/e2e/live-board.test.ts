@@ -136,6 +136,8 @@ describe('live board: two consoles, EAST and WEST, in Chromium', () => {
     await east.page.reload();
     await east.page.waitForSelector(`[data-outbox-id="${id}"][data-state=queued]`);
     await east.page.waitForSelector('[data-testid=link-state][data-state=offline]');
+    // Still offline, the board shows what it had applied, from IndexedDB.
+    await east.page.getByTestId('alert-list').getByText('شاحنات وقود قرب المعبر').waitFor();
     expect(await t.database.db.$count(schema.alerts, eq(schema.alerts.id, id))).toBe(0);
 
     await east.context.setOffline(false);
