@@ -163,6 +163,32 @@ describe('live board: two consoles, EAST and WEST, in Chromium', () => {
     expect(created.filter((e) => (e.data as { alert: { id: string } }).alert.id === id)).toHaveLength(1);
   });
 
+  test('WEST drops off while EAST raises two alerts; back online, it resumes and shows each once', async () => {
+    const eastApi = api(t.url, (await login(t.url, 'officer.east')).accessToken);
+    await west.context.setOffline(true);
+    await west.page.waitForSelector('[data-testid=link-state][data-state=offline]');
+    const titles = ['رصد قارب قرب الساحل', 'سيارات دون لوحات قرب الحدود'];
+    const ids: string[] = [];
+    for (const title of titles) {
+      const res = await eastApi('POST', '/api/v1/alerts', {
+        category: 'smuggling',
+        severity: 'medium',
+        title,
+        location: { lat: 32.5, lng: 13 },
+        tlp: 'AMBER',
+        recipients: ['WEST'],
+      });
+      ids.push((res.body as { alert: { id: string } }).alert.id);
+    }
+    expect(await west.page.locator(`[data-alert-id="${ids[0]}"]`).count()).toBe(0);
+    await west.context.setOffline(false);
+    await west.page.waitForSelector('[data-testid=link-state][data-state=online]');
+    for (const id of ids) await west.page.waitForSelector(`[data-testid=alert-list] [data-alert-id="${id}"]`);
+    await west.page.waitForTimeout(1000);
+    for (const id of ids)
+      expect(await west.page.locator(`[data-testid=alert-list] [data-alert-id="${id}"]`).count()).toBe(1);
+  });
+
   test('English, left to right: board, composer and detail', async () => {
     for (const c of [east, west]) {
       await c.page.getByTestId('language-switch').click();
@@ -205,6 +231,25 @@ describe('live board: two consoles, EAST and WEST, in Chromium', () => {
     await west.page.screenshot({ path: await screenshotPath('board-escalated-en') });
   });
 
+  test('EAST’s supervisor closes the alert from its detail; it leaves WEST’s active list', async () => {
+    const [row] = await t.database.db
+      .select({ id: schema.alerts.id })
+      .from(schema.alerts)
+      .where(eq(schema.alerts.title, 'شاحنات وقود قرب المعبر'));
+    const id = row!.id;
+    const supervisor = await openConsole('supervisor.east');
+    await supervisor.page.locator(`[data-testid=alert-list] [data-alert-id="${id}"]`).click();
+    expect(await supervisor.page.getByTestId('acknowledge').count()).toBe(0);
+    await supervisor.page.getByTestId('resolve').click();
+    await expect.poll(() => supervisor.page.getByTestId('detail-status').innerText()).toContain('مُغلق');
+    await west.page
+      .locator(`[data-testid=alert-list] [data-alert-id="${id}"]`)
+      .waitFor({ state: 'detached' });
+    expect(await t.database.db.$count(schema.alerts, eq(schema.alerts.status, 'resolved'))).toBe(1);
+    expect(supervisor.errors).toEqual([]);
+    await supervisor.context.close();
+  });
+
   test('nothing went off the machine and no page threw', () => {
     expect([...east.foreign, ...west.foreign]).toEqual([]);
     expect([...east.errors, ...west.errors]).toEqual([]);
@@ -230,11 +275,19 @@ describe('live board: a joint centre with no console goes silent, then comes bac
     await signIn(page, t.url, 'officer.east', TEST_PASSWORD);
     const silent = page.locator('[data-testid=notices] [data-kind=centre_silent]', { hasText: 'الجنوب' });
     await silent.waitFor({ timeout: 20_000 });
+    const chip = page.locator('[data-testid=silent-centre][data-centre=SOUTH]');
+    await chip.waitFor();
     await page.screenshot({ path: await screenshotPath('board-centre-silent-ar') });
+    // A reload resumes after the event: no notice again, but the status bar still knows.
+    await page.reload();
+    await page.waitForSelector('[data-testid=link-state][data-state=online]');
+    await chip.waitFor();
+    expect(await silent.count()).toBe(0);
     const south = await connectSocket(t.url, (await login(t.url, 'officer.south')).accessToken);
     await page
       .locator('[data-testid=notices] [data-kind=centre_back]', { hasText: 'الجنوب' })
       .waitFor({ timeout: 10_000 });
+    await chip.waitFor({ state: 'detached' });
     south.close();
   });
 });

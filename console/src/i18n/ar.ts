@@ -83,6 +83,7 @@ export const ar = {
   },
   status: {
     version: 'إصدار المحور {version}',
+    silentCentre: '{centre}: لا وحدة تحكم متصلة منذ {time}',
     hubUnreachable: 'تعذّر الوصول إلى المحور',
   },
   notFound: {

@@ -84,6 +84,7 @@ export const en: Messages = {
   },
   status: {
     version: 'Hub version {version}',
+    silentCentre: '{centre}: no console since {time}',
     hubUnreachable: 'The hub cannot be reached',
   },
   notFound: {

@@ -102,6 +102,10 @@ export const useLiveStore = defineStore('live', () => {
       alerts.value.set(alert.id, alert);
       changed.set(alert.id, alert);
     }
+    // A silent centre is state, kept through catch-up and reloads; the notice and tone are for news.
+    if (e.type === 'centre:silent' && data.centre)
+      silentCentres.value.set(data.centre, data.lastSeenAt ?? new Date().toISOString());
+    if (e.type === 'centre:back' && data.centre) silentCentres.value.delete(data.centre);
     if (catchingUp) return;
     if (e.type === 'alert:created' && data.alert && me && data.alert.centre !== me) {
       if (data.alert.recipients.includes(me)) {
@@ -119,7 +123,6 @@ export const useLiveStore = defineStore('live', () => {
       });
       if (!muted.value) chime('urgent');
     } else if (e.type === 'centre:silent' && data.centre) {
-      silentCentres.value.set(data.centre, data.lastSeenAt ?? new Date().toISOString());
       pushNotice({
         kind: 'centre_silent',
         centre: data.centre,
@@ -129,7 +132,6 @@ export const useLiveStore = defineStore('live', () => {
       });
       if (!muted.value) chime('urgent');
     } else if (e.type === 'centre:back' && data.centre) {
-      silentCentres.value.delete(data.centre);
       pushNotice({
         kind: 'centre_back',
         centre: data.centre,
@@ -161,7 +163,8 @@ export const useLiveStore = defineStore('live', () => {
     const store = db;
     const upTo = lastApplied.value;
     const rows = [...changed.values()];
-    saving = saving.then(() => store?.saveState(rows, upTo)).catch(() => undefined);
+    const silent = Object.fromEntries(silentCentres.value);
+    saving = saving.then(() => store?.saveState(rows, upTo, silent)).catch(() => undefined);
     scheduleReceipt();
   }
 
@@ -279,6 +282,7 @@ export const useLiveStore = defineStore('live', () => {
     const state = await db.loadState();
     alerts.value = new Map(state.alerts.map((a) => [a.id, a]));
     lastApplied.value = state.lastApplied;
+    silentCentres.value = new Map(Object.entries(state.silentCentres));
     receipted = 0;
     catchingUp = state.lastApplied === 0;
     await useOutboxStore().attach(db);

@@ -25,7 +25,7 @@ export interface OutboxItem {
 interface ConsoleDb extends DBSchema {
   outbox: { key: string; value: OutboxItem; indexes: { createdAt: string } };
   alerts: { key: string; value: Alert };
-  meta: { key: string; value: number };
+  meta: { key: string; value: number | Record<string, string> };
 }
 
 /**
@@ -67,22 +67,36 @@ export class LocalDb {
     await this.db.delete('outbox', id);
   }
 
-  async loadState(): Promise<{ alerts: Alert[]; lastApplied: number }> {
+  async loadState(): Promise<{
+    alerts: Alert[];
+    lastApplied: number;
+    silentCentres: Record<string, string>;
+  }> {
     const tx = this.db.transaction(['alerts', 'meta'], 'readonly');
-    const [alerts, lastApplied] = await Promise.all([
+    const [alerts, lastApplied, silent] = await Promise.all([
       tx.objectStore('alerts').getAll(),
       tx.objectStore('meta').get('lastApplied'),
+      tx.objectStore('meta').get('silentCentres'),
     ]);
     await tx.done;
-    return { alerts, lastApplied: lastApplied ?? 0 };
+    return {
+      alerts,
+      lastApplied: typeof lastApplied === 'number' ? lastApplied : 0,
+      silentCentres: typeof silent === 'object' ? silent : {},
+    };
   }
 
-  /** The alerts a batch of events changed and the number of its last event, together. */
-  async saveState(changed: Alert[], lastApplied: number): Promise<void> {
+  /** What a batch of events changed (alerts, silent centres) and the number of its last event, together. */
+  async saveState(
+    changed: Alert[],
+    lastApplied: number,
+    silentCentres: Record<string, string>,
+  ): Promise<void> {
     const tx = this.db.transaction(['alerts', 'meta'], 'readwrite');
     await Promise.all([
       ...changed.map((a) => tx.objectStore('alerts').put(a)),
       tx.objectStore('meta').put(lastApplied, 'lastApplied'),
+      tx.objectStore('meta').put(silentCentres, 'silentCentres'),
       tx.done,
     ]);
   }
