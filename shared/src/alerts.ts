@@ -86,6 +86,7 @@ export const boardAlertSchema = alertSchema.pick({
   status: true,
   createdAt: true,
 });
+export type BoardAlert = z.infer<typeof boardAlertSchema>;
 
 export const timelineEntrySchema = z.object({
   id: z.string(),

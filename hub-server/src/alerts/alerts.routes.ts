@@ -12,6 +12,7 @@ import { parseInput } from '../http/errors.ts';
 import { authOf, requestContext, requireAuth } from '../access/access.ts';
 import type { AuthService } from '../auth/auth.service.ts';
 import type { AlertsService } from './alerts.service.ts';
+import { alertForReader } from './alerts.mapper.ts';
 
 export function alertsRoutes(auth: AuthService, alerts: AlertsService): Router {
   const router = Router();
@@ -30,12 +31,20 @@ export function alertsRoutes(auth: AuthService, alerts: AlertsService): Router {
 
   router.get('/api/v1/alerts', async (req, res) => {
     const query = parseInput(alertListQuerySchema, req.query);
-    res.json({ alerts: await alerts.list(authOf(req), query) });
+    const auth = authOf(req);
+    res.json({ alerts: (await alerts.list(auth, query)).map((a) => alertForReader(auth.principal, a)) });
   });
 
   router.get('/api/v1/alerts/:id', async (req, res) => {
     const { id } = parseInput(alertIdSchema, req.params);
-    res.json(await alerts.get(authOf(req), id));
+    const auth = authOf(req);
+    const { alert, timeline } = await alerts.get(auth, id);
+    // A board screen sees the board fields and no timeline.
+    res.json(
+      auth.principal.role === 'board'
+        ? { alert: alertForReader(auth.principal, alert), timeline: [] }
+        : { alert, timeline },
+    );
   });
 
   router.post('/api/v1/alerts/:id/ack', async (req, res) => {
