@@ -88,6 +88,14 @@ export const boardAlertSchema = alertSchema.pick({
 });
 export type BoardAlert = z.infer<typeof boardAlertSchema>;
 
+/** `GET /api/v1/alerts/snapshot`: where a console with nothing stored starts, then resumes after `head`. */
+export const alertsSnapshotSchema = z.object({
+  head: z.number().int().min(0),
+  alerts: z.array(z.union([alertSchema, boardAlertSchema])),
+  silentCentres: z.record(z.string(), z.string()),
+});
+export type AlertsSnapshot = z.infer<typeof alertsSnapshotSchema>;
+
 export const timelineEntrySchema = z.object({
   id: z.string(),
   kind: z.enum(['note', 'acknowledged', 'resolved', 'false_alarm', 'escalated']),

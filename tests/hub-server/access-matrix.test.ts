@@ -89,6 +89,13 @@ const routes: RouteCase[] = [
     okStatus: 200,
   },
   {
+    name: 'alerts snapshot',
+    method: 'GET',
+    path: () => '/api/v1/alerts/snapshot',
+    allowed: everyone,
+    okStatus: 200,
+  },
+  {
     name: 'border impact',
     method: 'GET',
     path: () => '/api/v1/border/impact',

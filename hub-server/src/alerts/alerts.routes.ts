@@ -35,6 +35,13 @@ export function alertsRoutes(auth: AuthService, alerts: AlertsService): Router {
     res.json({ alerts: (await alerts.list(auth, query)).map((a) => alertForReader(auth.principal, a)) });
   });
 
+  // Before /:id, which would take "snapshot" for an id.
+  router.get('/api/v1/alerts/snapshot', async (req, res) => {
+    const auth = authOf(req);
+    const snapshot = await alerts.snapshot(auth);
+    res.json({ ...snapshot, alerts: snapshot.alerts.map((a) => alertForReader(auth.principal, a)) });
+  });
+
   router.get('/api/v1/alerts/:id', async (req, res) => {
     const { id } = parseInput(alertIdSchema, req.params);
     const auth = authOf(req);

@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { and, count, desc, eq, gte, inArray, isNotNull, isNull, sql } from 'drizzle-orm';
+import { and, count, desc, eq, gte, inArray, isNotNull, isNull, or, sql } from 'drizzle-orm';
 import {
   canAcknowledgeAlert,
   canEscalateAlert,
@@ -25,7 +25,8 @@ import { errors, Refusal } from '../http/errors.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import type { AuthContext } from '../auth/auth.service.ts';
 import type { CentresCache } from '../centres/centres.cache.ts';
-import { alertEvent, appendEvent } from '../events/events.service.ts';
+import { alertEvent, appendEvent, committedHead } from '../events/events.service.ts';
+import { centrePresence } from '../presence/presence.table.ts';
 import { alerts } from './alerts.table.ts';
 import { alertAcks, alertDeadlines, alertDeliveries, alertUpdates } from './alert-activity.table.ts';
 import { toAlert, type Receipt } from './alerts.mapper.ts';
@@ -33,6 +34,9 @@ import { toAlert, type Receipt } from './alerts.mapper.ts';
 type ListQuery = z.infer<typeof alertListQuerySchema>;
 type TimelineEntry = z.infer<typeof timelineEntrySchema>;
 export type AckDeadlines = Partial<Record<Severity, number>>;
+
+/** The most alerts a snapshot holds. */
+export const SNAPSHOT_LIMIT = 1000;
 
 /** Reads an alert as the transaction's user sees it (row-level security applies), with its receipts. */
 export async function loadAlert(tx: AppTx, id: string): Promise<Alert | null> {
@@ -213,6 +217,47 @@ export class AlertsService {
         rows.map((r) => r.id),
       );
       return rows.map((r) => toAlert(r, receipts.get(r.id) ?? []));
+    });
+  }
+
+  /**
+   * What a console with nothing stored starts from, instead of replaying the whole log: the alerts
+   * the caller may read that are open or acknowledged, or closed within the last day (newest first,
+   * at most SNAPSHOT_LIMIT), the silent joint centres, and `head`. The head is read first: every
+   * event up to it is committed and already reflected in the alerts read after it (an event after
+   * it may be too; the console applies it again on resume, which ends in the same state).
+   */
+  async snapshot(auth: AuthContext): Promise<{
+    head: number;
+    alerts: Alert[];
+    silentCentres: Record<string, string>;
+  }> {
+    return this.database.asUser(auth.principal, async (tx) => {
+      const head = await committedHead(tx);
+      const rows = await tx
+        .select()
+        .from(alerts)
+        .where(
+          or(
+            inArray(alerts.status, ['open', 'acknowledged']),
+            gte(alerts.updatedAt, sql`now() - interval '1 day'`),
+          ),
+        )
+        .orderBy(desc(alerts.createdAt))
+        .limit(SNAPSHOT_LIMIT);
+      const receipts = await receiptsOf(
+        tx,
+        rows.map((r) => r.id),
+      );
+      const silent =
+        auth.principal.role === 'admin'
+          ? []
+          : await tx.select().from(centrePresence).where(isNotNull(centrePresence.silentSince));
+      return {
+        head,
+        alerts: rows.map((r) => toAlert(r, receipts.get(r.id) ?? [])),
+        silentCentres: Object.fromEntries(silent.map((p) => [p.centre, p.lastSeenAt.toISOString()])),
+      };
     });
   }
 

@@ -1,4 +1,5 @@
-import { and, asc, gt, lte } from 'drizzle-orm';
+import { and, asc, eq, gt, lte } from 'drizzle-orm';
+import { bigint, integer, pgTable } from 'drizzle-orm/pg-core';
 import { boardAlertSchema, canReadEvent, type Alert, type HubEvent, type Principal } from '@tansiq/shared';
 import type { AppTx, Database } from '../db/database.ts';
 import { events } from './events.table.ts';
@@ -80,4 +81,20 @@ export async function readEventsFor(
     last: rows.at(-1)?.seq ?? null,
     full: rows.length === limit,
   };
+}
+
+/**
+ * The one-row counter behind event numbers (migration 0005; not in the Drizzle schema index, since
+ * a trigger owns it). Its committed value N means events 1..N are all committed: a writer keeps the
+ * row locked until it commits.
+ */
+const eventCounter = pgTable('event_counter', {
+  id: integer('id').primaryKey(),
+  last: bigint('last', { mode: 'number' }).notNull(),
+});
+
+/** The number of the last committed event. */
+export async function committedHead(tx: AppTx): Promise<number> {
+  const [row] = await tx.select({ last: eventCounter.last }).from(eventCounter).where(eq(eventCounter.id, 1));
+  return row?.last ?? 0;
 }

@@ -2,9 +2,11 @@ import { defineStore } from 'pinia';
 import { computed, ref, shallowRef, triggerRef, watch } from 'vue';
 import { io, type Socket } from 'socket.io-client';
 import {
+  alertsSnapshotSchema,
   borderImpactSchema,
   centresListSchema,
   type Alert,
+  type BoardAlert,
   type Centre,
   type ClientToServerEvents,
   type ErrorBody,
@@ -72,6 +74,7 @@ export const useLiveStore = defineStore('live', () => {
   let resuming = false;
   let held: HubEvent[] = [];
   let catchingUp = false;
+  let snapshotTried = false;
   let saving: Promise<void> = Promise.resolve();
   let resumeTimer: ReturnType<typeof setInterval> | undefined;
   let receiptTimer: ReturnType<typeof setTimeout> | undefined;
@@ -92,13 +95,7 @@ export const useLiveStore = defineStore('live', () => {
     const data = e.data as { alert?: Alert; centre?: string; lastSeenAt?: string; manual?: boolean };
     const me = session.user?.centre ?? null;
     if (data.alert) {
-      // A board screen gets the board projection: no description, receipts or reporter.
-      const sent: Partial<Alert> = data.alert;
-      const alert: Alert = {
-        ...data.alert,
-        description: sent.description ?? '',
-        receipts: sent.receipts ?? [],
-      };
+      const alert = complete(data.alert);
       alerts.value.set(alert.id, alert);
       changed.set(alert.id, alert);
     }
@@ -146,15 +143,14 @@ export const useLiveStore = defineStore('live', () => {
     notices.value = [{ ...n, id: crypto.randomUUID() }, ...notices.value].slice(0, 20);
   }
 
-  /** Applies events in increasing seq, drops any at or below lastApplied, then persists. */
-  function applyBatch(events: HubEvent[], head = 0): void {
-    const changed = new Map<string, Alert>();
-    for (const e of [...events].sort((a, b) => a.seq - b.seq)) {
-      if (e.seq <= lastApplied.value) continue;
-      applyOne(e, changed);
-      lastApplied.value = e.seq;
-    }
-    if (head > lastApplied.value) lastApplied.value = head;
+  /** A board screen gets the board projection: no description, receipts or reporter. */
+  function complete(sent: Alert | BoardAlert): Alert {
+    const full: Partial<Alert> = sent;
+    return { ...(sent as Alert), description: full.description ?? '', receipts: full.receipts ?? [] };
+  }
+
+  /** Writes what changed and the number it is up to, together (see LocalDb.saveState). */
+  function persist(changed: Map<string, Alert>): void {
     if (changed.size) {
       triggerRef(alerts);
       revision.value++;
@@ -165,6 +161,40 @@ export const useLiveStore = defineStore('live', () => {
     const rows = [...changed.values()];
     const silent = Object.fromEntries(silentCentres.value);
     saving = saving.then(() => store?.saveState(rows, upTo, silent)).catch(() => undefined);
+  }
+
+  /**
+   * With nothing stored, start from the hub's snapshot (current alerts and the head they reflect)
+   * rather than replay the whole log over a slow link; on any failure the resume replays from 0.
+   */
+  async function loadSnapshot(): Promise<void> {
+    try {
+      const snapshot = await request('GET', '/api/v1/alerts/snapshot', alertsSnapshotSchema);
+      if (lastApplied.value !== 0) return;
+      const changed = new Map<string, Alert>();
+      for (const sent of snapshot.alerts) {
+        const alert = complete(sent);
+        alerts.value.set(alert.id, alert);
+        changed.set(alert.id, alert);
+      }
+      silentCentres.value = new Map(Object.entries(snapshot.silentCentres));
+      lastApplied.value = snapshot.head;
+      persist(changed);
+    } catch {
+      // Replaying from 0 gives the same picture, only slower.
+    }
+  }
+
+  /** Applies events in increasing seq, drops any at or below lastApplied, then persists. */
+  function applyBatch(events: HubEvent[], head = 0): void {
+    const changed = new Map<string, Alert>();
+    for (const e of [...events].sort((a, b) => a.seq - b.seq)) {
+      if (e.seq <= lastApplied.value) continue;
+      applyOne(e, changed);
+      lastApplied.value = e.seq;
+    }
+    if (head > lastApplied.value) lastApplied.value = head;
+    persist(changed);
     scheduleReceipt();
   }
 
@@ -179,6 +209,10 @@ export const useLiveStore = defineStore('live', () => {
     resuming = true;
     let ok = false;
     try {
+      if (lastApplied.value === 0 && !snapshotTried) {
+        snapshotTried = true;
+        await loadSnapshot();
+      }
       for (;;) {
         const reply = (await socket
           .timeout(REQUEST_TIMEOUT_MS)
@@ -285,6 +319,7 @@ export const useLiveStore = defineStore('live', () => {
     silentCentres.value = new Map(Object.entries(state.silentCentres));
     receipted = 0;
     catchingUp = state.lastApplied === 0;
+    snapshotTried = false;
     await useOutboxStore().attach(db);
 
     socket = io({
