@@ -40,6 +40,28 @@ describe('identity and audit on the PostgreSQL server', () => {
     expect((await refresh(lost.refreshToken)).status).toBe(401);
   });
 
+  test('the alerts snapshot reads the committed head as the application role', async () => {
+    const east = api(t.url, (await login(t.url, 'officer.east')).accessToken);
+    const raised = await east('POST', '/api/v1/alerts', {
+      category: 'other',
+      severity: 'low',
+      title: 'snapshot on the server',
+      location: { lat: 30, lng: 20 },
+      tlp: 'GREEN',
+      recipients: ['WEST'],
+    });
+    expect(raised.status).toBe(201);
+    const events = (await east('GET', '/api/v1/events?after=0')).body as { events: { seq: number }[] };
+    const west = api(t.url, (await login(t.url, 'officer.west')).accessToken);
+    const snapshot = (await west('GET', '/api/v1/alerts/snapshot')).body as {
+      head: number;
+      alerts: { title: string }[];
+    };
+    expect(snapshot.head).toBeGreaterThanOrEqual(Math.max(...events.events.map((e) => e.seq)));
+    expect(snapshot.head).toBeGreaterThan(0);
+    expect(snapshot.alerts.map((a) => a.title)).toContain('snapshot on the server');
+  });
+
   test('concurrent writers keep one unbroken, gap-free audit chain', async () => {
     await Promise.all(
       Array.from({ length: 40 }, (_, i) =>
