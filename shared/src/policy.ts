@@ -41,6 +41,11 @@ export function canReadAlert(p: Principal, a: Shared): boolean {
   }
 }
 
+/** A board screen reads the board fields of the alerts it may read, never their detail or timeline. */
+export function readsBoardFieldsOnly(p: Pick<Principal, 'role'>): boolean {
+  return p.role === 'board';
+}
+
 export function canRaiseAlert(p: Principal): boolean {
   return isCentreStaff(p) && p.centre !== null;
 }

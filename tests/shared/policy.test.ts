@@ -11,6 +11,7 @@ import {
   canWriteBrief,
   canWriteHandover,
   handoverAccess,
+  readsBoardFieldsOnly,
   type Principal,
 } from '@tansiq/shared';
 import {
@@ -74,6 +75,8 @@ describe('the policy module against the DESIGN table, every role × centre × ca
         check(`${u.username} brief ${JSON.stringify(b)}`, canReadBrief(p, b), designMaySeeBrief(u, b));
       check(`${u.username} write brief`, canWriteBrief(p), u.role === 'analyst');
       check(`${u.username} administer`, canAdminister(p), designMayAdminister(u));
+      // DESIGN: the board reads "CLEAR/GREEN, board fields only"; every other reader gets the alert.
+      check(`${u.username} board fields only`, readsBoardFieldsOnly(p), u.role === 'board');
     }
     expect(mismatches).toEqual([]);
   });

@@ -1,4 +1,10 @@
-import { boardAlertSchema, type Alert, type BoardAlert, type Principal } from '@tansiq/shared';
+import {
+  boardAlertSchema,
+  readsBoardFieldsOnly,
+  type Alert,
+  type BoardAlert,
+  type Principal,
+} from '@tansiq/shared';
 import type { alerts } from './alerts.table.ts';
 
 export interface Receipt {
@@ -38,5 +44,5 @@ export function toAlert(row: typeof alerts.$inferSelect, receipts: Receipt[]): A
 
 /** What a reader receives of an alert: a board screen gets the board fields only (DESIGN's table). */
 export function alertForReader(principal: Pick<Principal, 'role'>, alert: Alert): Alert | BoardAlert {
-  return principal.role === 'board' ? boardAlertSchema.parse(alert) : alert;
+  return readsBoardFieldsOnly(principal) ? boardAlertSchema.parse(alert) : alert;
 }

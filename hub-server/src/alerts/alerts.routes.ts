@@ -7,6 +7,7 @@ import {
   alertUpdateSchema,
   createAlertSchema,
   alertAckSchema,
+  readsBoardFieldsOnly,
 } from '@tansiq/shared';
 import { parseInput } from '../http/errors.ts';
 import { authOf, requestContext, requireAuth } from '../access/access.ts';
@@ -48,7 +49,7 @@ export function alertsRoutes(auth: AuthService, alerts: AlertsService): Router {
     const { alert, timeline } = await alerts.get(auth, id);
     // A board screen sees the board fields and no timeline.
     res.json(
-      auth.principal.role === 'board'
+      readsBoardFieldsOnly(auth.principal)
         ? { alert: alertForReader(auth.principal, alert), timeline: [] }
         : { alert, timeline },
     );

@@ -5,6 +5,7 @@ import {
   canEscalateAlert,
   canRaiseAlert,
   canResolveAlert,
+  canReadEvent,
   canUpdateAlert,
   crossingById,
   impactLevelOf,
@@ -249,10 +250,15 @@ export class AlertsService {
         tx,
         rows.map((r) => r.id),
       );
-      const silent =
-        auth.principal.role === 'admin'
-          ? []
-          : await tx.select().from(centrePresence).where(isNotNull(centrePresence.silentSince));
+      // Silent centres travel as `staff` events: the snapshot follows the same rule.
+      const silent = canReadEvent(auth.principal, {
+        audience: 'staff',
+        centre: null,
+        tlp: null,
+        recipients: [],
+      })
+        ? await tx.select().from(centrePresence).where(isNotNull(centrePresence.silentSince))
+        : [];
       return {
         head,
         alerts: rows.map((r) => toAlert(r, receipts.get(r.id) ?? [])),

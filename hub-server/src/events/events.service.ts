@@ -1,6 +1,13 @@
 import { and, asc, eq, gt, lte } from 'drizzle-orm';
 import { bigint, integer, pgTable } from 'drizzle-orm/pg-core';
-import { boardAlertSchema, canReadEvent, type Alert, type HubEvent, type Principal } from '@tansiq/shared';
+import {
+  canReadEvent,
+  readsBoardFieldsOnly,
+  type Alert,
+  type HubEvent,
+  type Principal,
+} from '@tansiq/shared';
+import { alertForReader } from '../alerts/alerts.mapper.ts';
 import type { AppTx, Database } from '../db/database.ts';
 import { events } from './events.table.ts';
 
@@ -50,8 +57,8 @@ export async function appendEvent(tx: AppTx, event: NewEvent): Promise<void> {
 /** A board screen sees board fields of an alert only. */
 export function projectFor(principal: Pick<Principal, 'role'>, row: EventRow): HubEvent {
   const data = row.data as Record<string, unknown>;
-  if (principal.role === 'board' && row.audience === 'alert' && data.alert) {
-    return { seq: row.seq, type: row.type, data: { alert: boardAlertSchema.parse(data.alert) } };
+  if (row.audience === 'alert' && data.alert && readsBoardFieldsOnly(principal)) {
+    return { seq: row.seq, type: row.type, data: { alert: alertForReader(principal, data.alert as Alert) } };
   }
   return { seq: row.seq, type: row.type, data };
 }
