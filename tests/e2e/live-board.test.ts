@@ -74,6 +74,8 @@ describe('live board: two consoles, EAST and WEST, in Chromium', () => {
     const problems = await east.page.getByTestId('composer-problems').innerText();
     expect(problems).toContain('اختر مركزًا مستلمًا واحدًا على الأقل');
     expect(problems).toContain('حدّد الموقع');
+    expect(problems).toContain('اكتب عنوانًا للتنبيه');
+    expect(await east.page.getByTestId('composer-problems').isVisible()).toBe(true);
     await east.page.screenshot({ path: await screenshotPath('board-composer-errors-ar') });
     await east.page.getByTestId('composer').getByRole('button', { name: 'إغلاق' }).click();
     expect(await t.database.db.$count(schema.alerts)).toBe(0);

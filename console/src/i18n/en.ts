@@ -206,6 +206,7 @@ export const en: Messages = {
     choose: '— choose —',
     submit: 'Send alert',
     needLocation: 'Pick the location on the map or choose a crossing',
+    needTitle: 'Write a title for the alert',
     needRecipients: 'Choose at least one recipient centre',
     needChoice: 'Choose the category, severity and sharing level',
   },
