@@ -8,6 +8,7 @@ import type { Database } from './db/database.ts';
 import type { Logger } from './logger.ts';
 import { createMetrics } from './metrics/metrics.ts';
 import { apiNotFound, errorHandler } from './http/error-handler.ts';
+import { errors } from './http/errors.ts';
 import { consoleRoutes } from './http/console.ts';
 import { systemRoutes } from './system/system.routes.ts';
 import { createSocketServer, type HubIo } from './realtime/socket-server.ts';
@@ -70,6 +71,16 @@ function contentSecurityPolicy(config: Config) {
   };
 }
 
+/** A path that is not valid percent-encoded UTF-8 (`%c0%ae`, `%ff`) is refused before any router decodes it. */
+const refuseUndecodablePaths: express.RequestHandler = (req, _res, next) => {
+  try {
+    decodeURIComponent(req.path);
+    next();
+  } catch {
+    next(errors.badRequest('the path is not valid percent-encoded UTF-8'));
+  }
+};
+
 /** Assembles the whole hub from explicit dependencies; nothing global, so tests can run many. */
 export function createHub({ config, database, logger }: HubDeps): Hub {
   const metrics = createMetrics();
@@ -117,6 +128,12 @@ export function createHub({ config, database, logger }: HubDeps): Hub {
       },
     }),
   );
+  app.use(refuseUndecodablePaths);
+  // API answers carry users' data: no browser or proxy keeps a copy.
+  app.use('/api', (_req, res, next) => {
+    res.setHeader('Cache-Control', 'no-store');
+    next();
+  });
   app.use(express.json({ limit: JSON_LIMIT }));
 
   app.use(systemRoutes({ config, database, metrics, logger }));

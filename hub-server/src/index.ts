@@ -15,3 +15,4 @@ export { verifyAudit, recordAudit, type AuditVerification } from './audit/audit.
 export { AccessTokens, TOKEN_AUDIENCE, TOKEN_ISSUER } from './auth/tokens.ts';
 export { migrationsFolder, appGrants } from './db/migrations.ts';
 export { appendEvent, readEventsFor } from './events/events.service.ts';
+export { loginDelayMs } from './auth/auth.service.ts';

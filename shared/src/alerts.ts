@@ -1,9 +1,8 @@
 import { z } from 'zod';
+import { isoTime, plainText } from './text.ts';
 import { crossings } from './border/crossings.ts';
 import { sectorIds } from './border/sectors.ts';
 import { alertCategorySchema, centreCodeSchema, severitySchema, tlpSchema, alertStatuses } from './domain.ts';
-
-const text = (max: number) => z.string().trim().max(max);
 
 /** `POST /api/v1/alerts` and socket `alert:create`. */
 export const createAlertSchema = z.strictObject({
@@ -11,14 +10,14 @@ export const createAlertSchema = z.strictObject({
   id: z.uuid().optional(),
   category: alertCategorySchema,
   severity: severitySchema,
-  title: text(200).min(1),
-  description: text(5000).optional(),
+  title: plainText(200).min(1),
+  description: plainText(5000).optional(),
   location: z.strictObject({ lat: z.number().min(-90).max(90), lng: z.number().min(-180).max(180) }),
   /** A crossing of the bundled dataset (`crossings`); sets the sector when none is given. */
   crossing: z.enum(crossings.map((c) => c.id) as [string, ...string[]]).optional(),
   /** A border sector (`sectorIds`); when absent the hub takes the crossing's, else the nearest within reach. */
   sector: z.enum(sectorIds).optional(),
-  observedAt: z.iso.datetime({ offset: true }).optional(),
+  observedAt: isoTime.optional(),
   tlp: tlpSchema,
   /** Deny by default: an empty list never means everyone. */
   recipients: z.array(centreCodeSchema).max(16),
@@ -29,19 +28,19 @@ export const alertListQuerySchema = z.strictObject({
   status: z.enum(alertStatuses).optional(),
   centre: centreCodeSchema.optional(),
   severity: severitySchema.optional(),
-  since: z.iso.datetime({ offset: true }).optional(),
+  since: isoTime.optional(),
   limit: z.coerce.number().int().min(1).max(500).default(200),
 });
 
 export const alertIdSchema = z.strictObject({ id: z.uuid() });
 
 /** A timeline entry; `id` from the client makes a resend harmless. */
-export const alertUpdateSchema = z.strictObject({ id: z.uuid().optional(), body: text(5000).min(1) });
+export const alertUpdateSchema = z.strictObject({ id: z.uuid().optional(), body: plainText(5000).min(1) });
 export const alertResolveSchema = z.strictObject({
   outcome: z.enum(['resolved', 'false_alarm']).default('resolved'),
-  note: text(5000).optional(),
+  note: plainText(5000).optional(),
 });
-export const alertEscalateSchema = z.strictObject({ note: text(5000).optional() });
+export const alertEscalateSchema = z.strictObject({ note: plainText(5000).optional() });
 export const alertAckSchema = z.strictObject({});
 
 export const alertSchema = z.object({

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { filterText, plainText } from './text.ts';
 import { centreCodeSchema, roleSchema } from './domain.ts';
 
 export const usernameSchema = z
@@ -44,7 +45,7 @@ export type TokenPair = z.infer<typeof tokenPairSchema>;
 
 export const createUserSchema = z.strictObject({
   username: usernameSchema,
-  displayName: z.string().trim().min(1).max(120),
+  displayName: plainText(120).min(1),
   role: roleSchema,
   centre: centreCodeSchema.nullable().optional(),
   password: passwordSchema,
@@ -53,7 +54,7 @@ export type CreateUser = z.infer<typeof createUserSchema>;
 
 export const patchUserSchema = z
   .strictObject({
-    displayName: z.string().trim().min(1).max(120).optional(),
+    displayName: plainText(120).min(1).optional(),
     role: roleSchema.optional(),
     centre: centreCodeSchema.nullable().optional(),
     disabled: z.boolean().optional(),
@@ -68,8 +69,8 @@ export const usersListSchema = z.object({ users: z.array(userSchema) });
 export const auditQuerySchema = z.strictObject({
   after: z.coerce.number().int().min(0).optional(),
   limit: z.coerce.number().int().min(1).max(500).default(100),
-  actor: z.string().max(64).optional(),
-  action: z.string().max(64).optional(),
+  actor: filterText(64).optional(),
+  action: filterText(64).optional(),
 });
 
 export const auditRecordSchema = z.object({

@@ -20,7 +20,10 @@ export const errorCodes = [
   'conflict',
   'payload_too_large',
   'rate_limited',
+  'too_many_connections',
   'not_ready',
+  'database_unavailable',
+  'storage_full',
   'internal',
 ] as const;
 export type ErrorCode = (typeof errorCodes)[number];

@@ -7,3 +7,4 @@ export * from './auth.ts';
 export * from './alerts.ts';
 export * from './border/sectors.ts';
 export * from './border/crossings.ts';
+export * from './text.ts';

@@ -15,8 +15,11 @@ export interface BurstResult {
   ids: string[];
 }
 
+/** Answers after which a sender sends the same alert again. */
+const RETRYABLE = new Set(['rate_limited', 'internal', 'database_unavailable']);
+
 /** Sends every alert, resending each until the hub acknowledges it, across disconnects. */
-async function sendUntilAcknowledged(
+export async function sendUntilAcknowledged(
   socket: Socket,
   alerts: CreateAlert[],
   onAck: () => void,
@@ -32,7 +35,7 @@ async function sendUntilAcknowledged(
           .emitWithAck('alert:create', alert)
           .catch(() => null)) as { alert?: { id: string }; error?: { code: string } } | null;
         if (reply?.alert?.id === alert.id) break;
-        if (reply?.error && reply.error.code !== 'rate_limited' && reply.error.code !== 'internal') {
+        if (reply?.error && !RETRYABLE.has(reply.error.code)) {
           throw new Error(`alert ${alert.id} refused: ${JSON.stringify(reply.error)}`);
         }
         await new Promise((r) => setTimeout(r, 100));
@@ -57,7 +60,12 @@ export async function crashBurst(options: {
   password: string;
 }): Promise<BurstResult> {
   const port = await freePort();
-  const env = { TANSIQ_SOCKET_EVENTS_PER_10S: '100000', TANSIQ_DEMO_DATA: 'off', ...options.env };
+  const env = {
+    TANSIQ_SOCKET_BUDGET_PER_10S: '100000',
+    TANSIQ_USER_CONCURRENT_REQUESTS: '8',
+    TANSIQ_DEMO_DATA: 'off',
+    ...options.env,
+  };
   let hub: HubProcess = await startHubProcess(env, 'node', port);
   const tokens = new Map<string, string>();
   for (const name of [...options.senders, ...options.receivers])

@@ -2,7 +2,13 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
 import pg from 'pg';
 import { inject } from 'vitest';
-import { openPglite, type EmbeddedDatabase } from '@tansiq/hub-server';
+import {
+  createLogger,
+  openPglite,
+  openPostgres,
+  type Database,
+  type EmbeddedDatabase,
+} from '@tansiq/hub-server';
 
 /** A migrated in-memory PGlite database, cloned from the run's template. */
 export async function openTestPglite(): Promise<EmbeddedDatabase> {
@@ -29,6 +35,16 @@ async function admin<T>(run: (client: pg.Client) => Promise<T>): Promise<T> {
   } finally {
     await client.end();
   }
+}
+
+/** The hub's connection to a test file's server database (migrates it first), as the application role. */
+export function openServer(server: ServerDatabase, poolMax = 4): Promise<Database> {
+  return openPostgres({
+    ownerUrl: server.ownerUrl,
+    appRole: server.appRole,
+    poolMax,
+    logger: createLogger('silent'),
+  });
 }
 
 /** Creates a database and names an application role for one test file; drop() removes both. */

@@ -31,6 +31,12 @@ export class LiveClient {
     });
     // A resume cut short by a disconnect is simply done again on the next connect.
     this.socket.on('connect', () => void this.resume().catch(() => undefined));
+    // A handshake the hub refused (its database restarting, say) is not retried by Socket.IO.
+    if (options.reconnection)
+      this.socket.on('connect_error', (err: Error & { data?: { code?: string } }) => {
+        if (err.data?.code && err.data.code !== 'unauthenticated')
+          setTimeout(() => this.socket.connect(), 200);
+      });
   }
 
   private apply(event: HubEvent, via: string): void {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { createLogger, openPostgres, schema, verifyAudit } from '@tansiq/hub-server';
-import { createServerDatabase, type ServerDatabase } from '../helpers/db.ts';
+import { schema, verifyAudit } from '@tansiq/hub-server';
+import { createServerDatabase, openServer, type ServerDatabase } from '../helpers/db.ts';
 import { startTestHub, type TestHub } from '../helpers/hub.ts';
 import { api, connectSocket, login, seedUsers } from '../helpers/users.ts';
 
@@ -9,13 +9,12 @@ describe('identity and audit on the PostgreSQL server', () => {
   let t: TestHub;
   beforeAll(async () => {
     server = await createServerDatabase();
-    const database = await openPostgres({
-      ownerUrl: server.ownerUrl,
-      appRole: server.appRole,
-      poolMax: 8,
-      logger: createLogger('silent'),
+    const database = await openServer(server, 8);
+    // 40 logins at once from one address (10 of one user): attempts in flight count against the limits.
+    t = await startTestHub({
+      database,
+      config: { TANSIQ_LOGIN_FAILURES_PER_ADDRESS: '100', TANSIQ_LOGIN_FAILURES_PER_USER: '20' },
     });
-    t = await startTestHub({ database });
     await seedUsers(database);
   });
   afterAll(async () => {

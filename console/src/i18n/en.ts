@@ -49,7 +49,11 @@ export const en: Messages = {
   },
   errors: {
     unauthenticated: 'Wrong username or password',
-    rate_limited: 'Too many failed attempts. Try again in a while.',
+    rate_limited: 'Too many attempts. Try again in a while.',
+    rate_limited_wait: 'Too many attempts. Try again in {wait}.',
+    database_unavailable: 'The hub’s database is restarting. Try again in a few seconds.',
+    storage_full: 'The hub cannot store anything: its disk is full. Tell the administrator.',
+    too_many_connections: 'This account has too many open consoles. Close some of them.',
     forbidden: 'You are not allowed to do this',
     conflict: 'Conflict: {message}',
     validation_failed: 'Invalid input: {message}',

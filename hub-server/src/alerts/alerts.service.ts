@@ -316,6 +316,17 @@ export class AlertsService {
     return alert;
   }
 
+  /**
+   * Locks the alert's row for a decision and reads it again as it is now: concurrent decisions on
+   * one alert (two centres acknowledging, two supervisors resolving) take turns, and each sees what
+   * the one before it committed. Locks are taken in one order everywhere: the alert row, then its
+   * activity rows, then the audit chain and the event counter at the very end.
+   */
+  private async locked(tx: AppTx, id: string): Promise<Alert> {
+    await tx.select({ id: alerts.id }).from(alerts).where(eq(alerts.id, id)).for('no key update');
+    return this.visible(tx, id);
+  }
+
   /** Adds a note to the timeline; the same entry id again changes nothing. */
   async update(
     auth: AuthContext,
@@ -363,9 +374,9 @@ export class AlertsService {
   /** Acknowledges for the caller's centre; again changes nothing. */
   async acknowledge(auth: AuthContext, alertId: string, source: string | null): Promise<Alert> {
     return this.change(auth, source, async (tx, p) => {
-      const before = await this.visible(tx, alertId);
-      if (!canAcknowledgeAlert(p, before))
+      if (!canAcknowledgeAlert(p, await this.visible(tx, alertId)))
         throw new Refusal('alert.acknowledge', { type: 'alert', id: alertId });
+      const before = await this.locked(tx, alertId);
       const [ack] = await tx
         .insert(alertAcks)
         .values({ alertId, centre: p.centre!, userId: p.userId })
@@ -427,8 +438,9 @@ export class AlertsService {
     source: string | null,
   ): Promise<Alert> {
     return this.change(auth, source, async (tx, p) => {
-      const before = await this.visible(tx, alertId);
-      if (!canResolveAlert(p, before)) throw new Refusal('alert.resolve', { type: 'alert', id: alertId });
+      if (!canResolveAlert(p, await this.visible(tx, alertId)))
+        throw new Refusal('alert.resolve', { type: 'alert', id: alertId });
+      const before = await this.locked(tx, alertId);
       if (before.status === input.outcome) return before;
       if (before.status === 'resolved' || before.status === 'false_alarm')
         throw errors.conflict(`the alert is already ${before.status}`);

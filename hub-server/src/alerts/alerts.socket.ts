@@ -5,7 +5,7 @@ import {
   alertUpdateSchema,
   createAlertSchema,
 } from '@tansiq/shared';
-import { socketRequest } from '../realtime/handlers.ts';
+import { route } from '../realtime/socket-requests.ts';
 import type { SocketRegistrar } from '../realtime/socket-server.ts';
 import type { AlertsService } from './alerts.service.ts';
 
@@ -16,48 +16,27 @@ const escalateRequest = alertEscalateSchema.extend(alertId);
 
 /** Socket requests for alerts: the same service calls as the REST routes. */
 export function alertsSocket(alerts: AlertsService): SocketRegistrar {
-  return (socket, guard) => {
+  return (socket) => {
     const auth = () => socket.data.auth;
     const source = socket.handshake.address;
-    socket.on(
-      'alert:create',
-      socketRequest(
+    return {
+      'alert:create': route(
         createAlertSchema,
         async (input) => ({ alert: (await alerts.create(auth(), input, source)).alert }),
-        guard,
+        { cost: 2 },
       ),
-    );
-    socket.on(
-      'alert:update',
-      socketRequest(
-        updateRequest,
-        async ({ alertId, ...input }) => ({ alert: await alerts.update(auth(), alertId, input, source) }),
-        guard,
-      ),
-    );
-    socket.on(
-      'alert:ack',
-      socketRequest(
-        z.strictObject(alertId),
-        async ({ alertId }) => ({ alert: await alerts.acknowledge(auth(), alertId, source) }),
-        guard,
-      ),
-    );
-    socket.on(
-      'alert:resolve',
-      socketRequest(
-        resolveRequest,
-        async ({ alertId, ...input }) => ({ alert: await alerts.resolve(auth(), alertId, input, source) }),
-        guard,
-      ),
-    );
-    socket.on(
-      'alert:escalate',
-      socketRequest(
-        escalateRequest,
-        async ({ alertId, ...input }) => ({ alert: await alerts.escalate(auth(), alertId, input, source) }),
-        guard,
-      ),
-    );
+      'alert:update': route(updateRequest, async ({ alertId, ...input }) => ({
+        alert: await alerts.update(auth(), alertId, input, source),
+      })),
+      'alert:ack': route(z.strictObject(alertId), async ({ alertId }) => ({
+        alert: await alerts.acknowledge(auth(), alertId, source),
+      })),
+      'alert:resolve': route(resolveRequest, async ({ alertId, ...input }) => ({
+        alert: await alerts.resolve(auth(), alertId, input, source),
+      })),
+      'alert:escalate': route(escalateRequest, async ({ alertId, ...input }) => ({
+        alert: await alerts.escalate(auth(), alertId, input, source),
+      })),
+    };
   };
 }

@@ -19,6 +19,15 @@ export interface AuditEntry {
   details?: Record<string, unknown>;
 }
 
+/** PostgreSQL stores no NUL in text or JSON: a hostile name is recorded with U+FFFD in its place. */
+function storable<T>(value: T): T {
+  if (typeof value === 'string') return value.replaceAll('\u0000', '\uFFFD') as T;
+  if (Array.isArray(value)) return value.map(storable) as T;
+  if (value && typeof value === 'object')
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [storable(k), storable(v)])) as T;
+  return value;
+}
+
 /** Appends one record; call it inside the transaction of the change it describes. */
 export async function recordAudit(tx: AppDb | AppTx, actor: Actor, entry: AuditEntry): Promise<void> {
   await tx.insert(auditLog).values({
@@ -27,15 +36,15 @@ export async function recordAudit(tx: AppDb | AppTx, actor: Actor, entry: AuditE
     prevHash: '',
     hash: '',
     actorId: actor.principal?.userId ?? null,
-    actorUsername: actor.principal?.username ?? actor.username ?? null,
+    actorUsername: storable(actor.principal?.username ?? actor.username ?? null),
     role: actor.principal?.role ?? null,
     centre: actor.principal?.centre ?? null,
     action: entry.action,
     targetType: entry.targetType ?? null,
-    targetId: entry.targetId ?? null,
+    targetId: storable(entry.targetId ?? null),
     outcome: entry.outcome,
     source: actor.source ?? null,
-    details: entry.details ?? null,
+    details: storable(entry.details ?? null),
   });
 }
 

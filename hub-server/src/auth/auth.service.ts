@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { and, eq, gt, isNull, sql } from 'drizzle-orm';
-import { RateLimiterMemory } from 'rate-limiter-flexible';
+import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import type { LoginRequest, Principal, TokenPair } from '@tansiq/shared';
 import type { Config } from '../config/config.ts';
 import type { AppDb, AppTx } from '../db/database.ts';
@@ -38,8 +38,12 @@ const THROTTLE_WINDOW_SECONDS = 15 * 60;
 const BAD_CREDENTIALS = 'wrong username or password';
 
 export class AuthService {
-  private readonly perUser: RateLimiterMemory;
+  /** Attempts per username and source address together: refused past the limit. */
+  private readonly perPair: RateLimiterMemory;
+  /** Attempts per source address: refused past the limit (a success gives its attempt back). */
   private readonly perAddress: RateLimiterMemory;
+  /** Failures per username from anywhere: never refused, only slowed (a stranger cannot lock an officer out). */
+  private readonly usernameFailures: RateLimiterMemory;
   private dummyHash: Promise<string> | null = null;
 
   constructor(
@@ -50,7 +54,7 @@ export class AuthService {
     private readonly committed: () => void,
     private readonly logger: Logger,
   ) {
-    this.perUser = new RateLimiterMemory({
+    this.perPair = new RateLimiterMemory({
       points: config.TANSIQ_LOGIN_FAILURES_PER_USER,
       duration: THROTTLE_WINDOW_SECONDS,
     });
@@ -58,38 +62,42 @@ export class AuthService {
       points: config.TANSIQ_LOGIN_FAILURES_PER_ADDRESS,
       duration: THROTTLE_WINDOW_SECONDS,
     });
+    this.usernameFailures = new RateLimiterMemory({
+      points: Number.MAX_SAFE_INTEGER,
+      duration: THROTTLE_WINDOW_SECONDS,
+    });
   }
 
   async login(input: LoginRequest, ctx: RequestContext): Promise<TokenPair> {
     const userKey = input.username.toLowerCase();
     const addressKey = ctx.source ?? 'unknown';
+    const pairKey = `${addressKey}\n${userKey}`;
+    // The attempt is spent before the password is checked, atomically: parallel guesses cannot
+    // all pass a check made before any of them failed.
     try {
-      await this.checkThrottle(userKey, addressKey);
+      await this.spendAttempt(pairKey, addressKey);
     } catch (err) {
       await recordAudit(
         this.db,
         { username: input.username.slice(0, 64), source: ctx.source },
-        {
-          action: 'auth.login',
-          outcome: 'refused',
-          details: { reason: 'throttled' },
-        },
+        { action: 'auth.login', outcome: 'refused', details: { reason: 'throttled' } },
       );
       throw err;
     }
+    await this.slowDown(userKey);
 
-    const [user] = await this.db
-      .select()
-      .from(users)
-      .where(sql`lower(${users.username}) = ${userKey}`);
+    // A name PostgreSQL cannot even compare (a NUL character) is an unknown user like any other.
+    const [user] = userKey.includes('\u0000')
+      ? []
+      : await this.db
+          .select()
+          .from(users)
+          .where(sql`lower(${users.username}) = ${userKey}`);
     // An unknown user costs the same hash check as a known one, and gets the same answer.
     const hash = user?.passwordHash ?? (await (this.dummyHash ??= hashPassword('not a password of anyone')));
     const passwordOk = await verifyPassword(hash, input.password);
     if (!user || !passwordOk || user.disabledAt) {
-      await Promise.all([
-        this.perUser.penalty(userKey).catch(() => undefined),
-        this.perAddress.penalty(addressKey).catch(() => undefined),
-      ]);
+      await this.usernameFailures.penalty(userKey).catch(() => undefined);
       await recordAudit(
         this.db,
         { username: input.username.slice(0, 64), source: ctx.source },
@@ -102,7 +110,12 @@ export class AuthService {
       );
       throw errors.unauthenticated(BAD_CREDENTIALS);
     }
-    await this.perUser.delete(userKey);
+    // A success gives back what it spent: a centre behind one address signs in all its staff.
+    await Promise.all([
+      this.perPair.delete(pairKey),
+      this.perAddress.reward(addressKey, 1),
+      this.usernameFailures.delete(userKey),
+    ]);
 
     const sessionId = randomUUID();
     const refreshToken = await this.db.transaction(async (tx) => {
@@ -314,14 +327,40 @@ export class AuthService {
     };
   }
 
-  private async checkThrottle(userKey: string, addressKey: string): Promise<void> {
-    const [u, a] = await Promise.all([this.perUser.get(userKey), this.perAddress.get(addressKey)]);
-    const blocked = [u, a].filter((r) => r !== null && r.remainingPoints <= 0);
-    if (blocked.length > 0) {
-      const retryAfter = Math.ceil(Math.max(...blocked.map((r) => r!.msBeforeNext)) / 1000);
-      throw new AppError(429, 'rate_limited', 'too many failed logins; try again later', {
-        retryAfterSeconds: retryAfter,
-      });
-    }
+  /** Spends one attempt of the address and of the address-and-username pair, or refuses (429). */
+  private async spendAttempt(pairKey: string, addressKey: string): Promise<void> {
+    const refused = (
+      await Promise.all([
+        this.perPair.consume(pairKey).then(
+          () => null,
+          (r: unknown) => r,
+        ),
+        this.perAddress.consume(addressKey).then(
+          () => null,
+          (r: unknown) => r,
+        ),
+      ])
+    ).filter((r): r is RateLimiterRes => r instanceof RateLimiterRes);
+    if (refused.length === 0) return;
+    const retryAfter = Math.ceil(Math.max(...refused.map((r) => r.msBeforeNext)) / 1000);
+    throw new AppError(429, 'rate_limited', 'too many failed logins; try again later', {
+      retryAfterSeconds: retryAfter,
+    });
   }
+
+  /**
+   * Failures of one username from anywhere slow its next attempts down, doubling from a quarter
+   * of a second after the third up to TANSIQ_LOGIN_SLOWDOWN_MAX_MS, and never refuse them.
+   */
+  private async slowDown(userKey: string): Promise<void> {
+    const failures = (await this.usernameFailures.get(userKey))?.consumedPoints ?? 0;
+    const ms = loginDelayMs(failures, this.config.TANSIQ_LOGIN_SLOWDOWN_MAX_MS);
+    if (ms > 0) await new Promise((r) => setTimeout(r, ms));
+  }
+}
+
+/** The wait before checking a password grows with the username's recent failures; the first three cost nothing. */
+export function loginDelayMs(failures: number, maxMs: number): number {
+  if (failures < 3) return 0;
+  return Math.min(maxMs, 250 * 2 ** (failures - 3));
 }

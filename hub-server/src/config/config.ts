@@ -4,11 +4,13 @@ import { z } from 'zod';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 
-const port = z.coerce
-  .number({ error: 'expected an integer from 0 to 65535' })
-  .int('expected an integer from 0 to 65535')
-  .min(0, 'expected an integer from 0 to 65535')
-  .max(65535, 'expected an integer from 0 to 65535');
+const port = whole('an integer', 0, 65535);
+
+/** A whole number in a range; the message names the unit and the range. */
+function whole(unit: string, min: number, max: number) {
+  const message = `expected ${unit} from ${min} to ${max}`;
+  return z.coerce.number({ error: message }).int(message).min(min, message).max(max, message);
+}
 
 const postgresUrl = z
   .string()
@@ -51,11 +53,7 @@ export const configSchema = z.object({
     .string()
     .optional()
     .describe('Password set on TANSIQ_DB_APP_ROLE and used in the derived DATABASE_APP_URL'),
-  TANSIQ_DB_POOL_MAX: z.coerce
-    .number({ error: 'expected an integer from 1 to 200' })
-    .int('expected an integer from 1 to 200')
-    .min(1, 'expected an integer from 1 to 200')
-    .max(200, 'expected an integer from 1 to 200')
+  TANSIQ_DB_POOL_MAX: whole('an integer', 1, 200)
     .default(10)
     .describe('Largest number of PostgreSQL server connections per hub process'),
   TANSIQ_DATA_DIR: z
@@ -84,11 +82,7 @@ export const configSchema = z.object({
     .min(1, 'expected a directory path')
     .default(path.join(repoRoot, 'console/dist'))
     .describe('Directory of the built console the hub serves'),
-  TANSIQ_SHUTDOWN_GRACE_MS: z.coerce
-    .number({ error: 'expected milliseconds from 100 to 9000' })
-    .int('expected milliseconds from 100 to 9000')
-    .min(100, 'expected milliseconds from 100 to 9000')
-    .max(9000, 'expected milliseconds from 100 to 9000')
+  TANSIQ_SHUTDOWN_GRACE_MS: whole('milliseconds', 100, 9000)
     .default(8000)
     .describe('How long a shutdown waits for open work before it closes connections'),
   TANSIQ_JWT_SECRET: z
@@ -98,11 +92,7 @@ export const configSchema = z.object({
     .describe(
       'HS256 key for access tokens; unset = a random key the hub stores in the database on first start',
     ),
-  TANSIQ_ACCESS_TOKEN_SECONDS: z.coerce
-    .number({ error: 'expected seconds from 5 to 3600' })
-    .int('expected seconds from 5 to 3600')
-    .min(5, 'expected seconds from 5 to 3600')
-    .max(3600, 'expected seconds from 5 to 3600')
+  TANSIQ_ACCESS_TOKEN_SECONDS: whole('seconds', 5, 3600)
     .default(900)
     .describe('Lifetime of an access token (15 minutes)'),
   TANSIQ_REFRESH_TOKEN_HOURS: z.coerce
@@ -111,25 +101,22 @@ export const configSchema = z.object({
     .max(168, 'expected hours from 1 to 168')
     .default(14)
     .describe('A refresh token unused for this long expires (a 12-hour shift and some)'),
-  TANSIQ_LOGIN_FAILURES_PER_USER: z.coerce
-    .number({ error: 'expected an integer from 1 to 1000' })
-    .int('expected an integer from 1 to 1000')
-    .min(1, 'expected an integer from 1 to 1000')
-    .max(1000, 'expected an integer from 1 to 1000')
+  TANSIQ_LOGIN_FAILURES_PER_USER: whole('an integer', 1, 1000)
     .default(5)
-    .describe('Failed logins allowed per username in 15 minutes before that username is throttled'),
-  TANSIQ_LOGIN_FAILURES_PER_ADDRESS: z.coerce
-    .number({ error: 'expected an integer from 1 to 10000' })
-    .int('expected an integer from 1 to 10000')
-    .min(1, 'expected an integer from 1 to 10000')
-    .max(10000, 'expected an integer from 1 to 10000')
+    .describe(
+      'Login attempts allowed per username from one source address in 15 minutes before that pair is refused',
+    ),
+  TANSIQ_LOGIN_FAILURES_PER_ADDRESS: whole('an integer', 1, 10000)
     .default(20)
-    .describe('Failed logins allowed per source address in 15 minutes before that address is throttled'),
-  TANSIQ_TRUST_PROXY_HOPS: z.coerce
-    .number({ error: 'expected an integer from 0 to 5' })
-    .int('expected an integer from 0 to 5')
-    .min(0, 'expected an integer from 0 to 5')
-    .max(5, 'expected an integer from 0 to 5')
+    .describe(
+      'Login attempts allowed per source address in 15 minutes (a success gives its attempt back) before that address is refused',
+    ),
+  TANSIQ_LOGIN_SLOWDOWN_MAX_MS: whole('milliseconds', 0, 60000)
+    .default(8000)
+    .describe(
+      'Longest wait before a password is checked for a username with recent failures from anywhere (0 = never slow down)',
+    ),
+  TANSIQ_TRUST_PROXY_HOPS: whole('an integer', 0, 5)
     .default(0)
     .describe('Reverse proxies in front of the hub whose X-Forwarded-For is trusted for the source address'),
   TANSIQ_ACK_DEADLINES: z
@@ -150,34 +137,26 @@ export const configSchema = z.object({
         ) as Partial<Record<'critical' | 'high' | 'medium' | 'low' | 'info', number>>,
     )
     .describe('Acknowledgement deadline per severity in seconds; a severity not named has none'),
-  TANSIQ_CENTRE_SILENT_AFTER: z.coerce
-    .number({ error: 'expected seconds from 5 to 86400' })
-    .int('expected seconds from 5 to 86400')
-    .min(5, 'expected seconds from 5 to 86400')
-    .max(86400, 'expected seconds from 5 to 86400')
+  TANSIQ_CENTRE_SILENT_AFTER: whole('seconds', 5, 86400)
     .default(300)
     .describe('A joint centre with no console connected this long raises centre:silent'),
-  TANSIQ_WORKER_INTERVAL_MS: z.coerce
-    .number({ error: 'expected milliseconds from 50 to 60000' })
-    .int('expected milliseconds from 50 to 60000')
-    .min(50, 'expected milliseconds from 50 to 60000')
-    .max(60000, 'expected milliseconds from 50 to 60000')
+  TANSIQ_WORKER_INTERVAL_MS: whole('milliseconds', 50, 60000)
     .default(1000)
     .describe('How often the leader hub checks deadlines and centre presence'),
-  TANSIQ_EVENT_POLL_MS: z.coerce
-    .number({ error: 'expected milliseconds from 10 to 10000' })
-    .int('expected milliseconds from 10 to 10000')
-    .min(10, 'expected milliseconds from 10 to 10000')
-    .max(10000, 'expected milliseconds from 10 to 10000')
+  TANSIQ_EVENT_POLL_MS: whole('milliseconds', 10, 10000)
     .default(250)
     .describe('How often a hub reads the event log for events other hub processes committed'),
-  TANSIQ_SOCKET_EVENTS_PER_10S: z.coerce
-    .number({ error: 'expected an integer from 1 to 100000' })
-    .int('expected an integer from 1 to 100000')
-    .min(1, 'expected an integer from 1 to 100000')
-    .max(100000, 'expected an integer from 1 to 100000')
+  TANSIQ_SOCKET_BUDGET_PER_10S: whole('an integer', 10, 100000)
     .default(300)
-    .describe('Requests one socket may send in 10 seconds before it is answered rate_limited'),
+    .describe(
+      'Cost units one account may spend on socket requests in 10 s, across all its sockets (a ping costs 1, a replay of 500 events 6)',
+    ),
+  TANSIQ_SOCKETS_PER_USER: whole('an integer', 1, 100)
+    .default(6)
+    .describe('Sockets one account may hold open at once on a hub process; more are refused'),
+  TANSIQ_USER_CONCURRENT_REQUESTS: whole('an integer', 1, 50)
+    .default(2)
+    .describe('Socket requests of one account that run against the database at once; more wait their turn'),
   LOG_LEVEL: z
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
       error: 'expected fatal, error, warn, info, debug, trace or silent',

@@ -3,6 +3,7 @@ import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import type { Principal } from '@tansiq/shared';
 import type * as schema from './schema.ts';
 import type { Leadership } from './leader.ts';
+import { classifyDatabaseError } from './db-errors.ts';
 
 /** The Drizzle handle every service uses, whichever engine is underneath. */
 export type AppDb = PgDatabase<PgQueryResultHKT, typeof schema>;
@@ -32,17 +33,41 @@ export interface Database {
  * itself is privileged (embedded PGlite runs as its superuser); null on a server, where the pool
  * already connects as the application role.
  */
-export function claimsTransaction(db: AppDb, setRole: string | null) {
-  const asUser = <T>(principal: Principal | SystemClaims, fn: (tx: AppTx) => Promise<T>): Promise<T> =>
-    db.transaction(async (tx) => {
+export function claimsTransaction(db: AppDb, setRole: string | null, systemDb: AppDb = db) {
+  const once = <T>(
+    handle: AppDb,
+    principal: Principal | SystemClaims,
+    fn: (tx: AppTx) => Promise<T>,
+  ): Promise<T> =>
+    handle.transaction(async (tx) => {
       // One statement: the role switch (set_config('role') is SET LOCAL ROLE) and the claims.
       await tx.execute(
         sql`select set_config('role', ${setRole ?? 'none'}, true), set_config('tansiq.role', ${principal.role}, true), set_config('tansiq.centre', ${principal.centre ?? ''}, true), set_config('tansiq.user_id', ${principal.userId}, true)`,
       );
       return fn(tx);
     });
-  return { asUser, asSystem: <T>(fn: (tx: AppTx) => Promise<T>) => asUser(SYSTEM_CLAIMS, fn) };
+  // A transaction that lost a race (deadlock, serialisation failure) rolled back whole: run it again.
+  const withRetry = async <T>(
+    handle: AppDb,
+    principal: Principal | SystemClaims,
+    fn: (tx: AppTx) => Promise<T>,
+  ): Promise<T> => {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await once(handle, principal, fn);
+      } catch (err) {
+        if (attempt >= RACE_RETRIES || classifyDatabaseError(err) !== 'retry') throw err;
+        await new Promise((r) => setTimeout(r, Math.random() * 20 * attempt));
+      }
+    }
+  };
+  return {
+    asUser: <T>(principal: Principal, fn: (tx: AppTx) => Promise<T>) => withRetry(db, principal, fn),
+    asSystem: <T>(fn: (tx: AppTx) => Promise<T>) => withRetry(systemDb, SYSTEM_CLAIMS, fn),
+  };
 }
+
+const RACE_RETRIES = 4;
 
 interface SystemClaims {
   userId: string;

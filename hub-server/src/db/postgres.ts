@@ -81,31 +81,47 @@ async function assertUnprivileged(pool: pg.Pool): Promise<void> {
   }
 }
 
+/**
+ * A pool that rides through a server restart: every client it hands out has an error handler (an
+ * unhandled 'error' on a checked-out client would end the process), and errors are logged by code
+ * and message, never with the client object.
+ */
+function resilientPool(url: string, max: number, name: string, logger: Logger): pg.Pool {
+  const pool = new pg.Pool({ connectionString: url, max, connectionTimeoutMillis: 5000 });
+  const log = (err: Error) => logger.warn({ pool: name, err }, 'PostgreSQL connection lost');
+  pool.on('error', log);
+  pool.on('connect', (client) => client.on('error', log));
+  return pool;
+}
+
+/** Connections of the hub's own work (event tailer, leader's workers): users cannot exhaust them. */
+const SYSTEM_POOL_MAX = 2;
+
 /** A PostgreSQL server: migrate as the owner, then run as the unprivileged application role. */
 export async function openPostgres(options: PostgresOptions): Promise<Database> {
   const appUrl = await migratePostgres(options);
-  const pool = new pg.Pool({ connectionString: appUrl, max: options.poolMax, connectionTimeoutMillis: 5000 });
-  pool.on('error', (err) => options.logger.error({ err }, 'idle PostgreSQL connection failed'));
+  const pool = resilientPool(appUrl, options.poolMax, 'users', options.logger);
+  const systemPool = resilientPool(appUrl, SYSTEM_POOL_MAX, 'system', options.logger);
   let closed = false;
   try {
     await assertUnprivileged(pool);
   } catch (err) {
-    await pool.end();
+    await Promise.all([pool.end(), systemPool.end()]);
     throw err;
   }
   const db = drizzle({ client: pool, schema });
   return {
     kind: 'postgres',
     db,
-    ...claimsTransaction(db, null),
+    ...claimsTransaction(db, null, drizzle({ client: systemPool, schema })),
     leadership: () => advisoryLeader(appUrl),
     async ping() {
-      await pool.query('select 1');
+      await systemPool.query('select 1');
     },
     async close() {
       if (closed) return;
       closed = true;
-      await pool.end();
+      await Promise.all([pool.end(), systemPool.end()]);
     },
   };
 }

@@ -1,6 +1,6 @@
 import { receiptSchema, resumeSchema, type HubEvent, type ResumeReply } from '@tansiq/shared';
 import type { Database } from '../db/database.ts';
-import { socketRequest } from '../realtime/handlers.ts';
+import { route } from '../realtime/socket-requests.ts';
 import type { SocketRegistrar } from '../realtime/socket-server.ts';
 import { RESUMING_ROOM } from './delivery.ts';
 import type { EventTailer } from './event-tailer.ts';
@@ -20,16 +20,20 @@ export function eventsSocket(
   tailer: EventTailer,
   receipts: ReceiptsService,
 ): SocketRegistrar {
-  return (socket, guard) => {
-    let receiptMark = 0;
+  return (socket) => {
+    // What this socket has been sent: receipts are taken up to there and no further, from where its
+    // first resume started (what came before reached the console on an earlier connection).
+    let receiptMark: number | null = null;
+    let sentUpTo = 0;
+    const live = () => !socket.rooms.has(RESUMING_ROOM);
     void socket.join(RESUMING_ROOM);
 
-    socket.on(
-      'resume',
-      socketRequest(
+    return {
+      resume: route(
         resumeSchema,
         async ({ after, limit }): Promise<ResumeReply> => {
           void socket.join(RESUMING_ROOM);
+          receiptMark ??= after;
           const max = limit ?? DEFAULT_PAGE;
           const collected: HubEvent[] = [];
           let cursor = after;
@@ -38,6 +42,7 @@ export function eventsSocket(
             if (cursor >= upTo) {
               // Caught up: nothing between here and the live stream.
               void socket.leave(RESUMING_ROOM);
+              sentUpTo = Math.max(sentUpTo, upTo);
               return { events: collected, head: Math.max(cursor, upTo), more: false };
             }
             const page = await readEventsFor(
@@ -48,28 +53,26 @@ export function eventsSocket(
               upTo,
             );
             collected.push(...page.events);
-            if (page.full) return { events: collected, head: page.last!, more: true };
+            if (page.full) {
+              sentUpTo = Math.max(sentUpTo, page.last!);
+              return { events: collected, head: page.last!, more: true };
+            }
             cursor = upTo;
           }
         },
-        guard,
+        // A replay reads up to `limit` events: it costs more than a ping.
+        { cost: ({ limit }) => 1 + Math.ceil((limit ?? DEFAULT_PAGE) / 100) },
       ),
-    );
-
-    socket.on(
-      'receipt',
-      socketRequest(
-        receiptSchema,
-        async ({ seq }) => {
-          const upTo = Math.min(seq, tailer.head);
-          if (upTo > receiptMark) {
-            await receipts.record(socket.data.auth, receiptMark, upTo);
-            receiptMark = upTo;
-          }
-          return { ok: true as const };
-        },
-        guard,
-      ),
-    );
+      receipt: route(receiptSchema, async ({ seq }) => {
+        if (receiptMark === null) return { ok: true as const };
+        const upTo = Math.min(seq, live() ? tailer.head : sentUpTo);
+        if (upTo > receiptMark) {
+          const from = receiptMark;
+          receiptMark = upTo;
+          await receipts.record(socket.data.auth, from, upTo);
+        }
+        return { ok: true as const };
+      }),
+    };
   };
 }

@@ -33,18 +33,23 @@ export class ReceiptsService {
             sql`${centre} = any(${events.recipients})`,
           ),
         );
+      const ids = [...new Set(created.map((c) => c.alertId).filter((id): id is string => !!id))].sort();
+      if (ids.length === 0) return 0;
+      // One statement, in id order, before any event: an acknowledgement of the same centre holds
+      // the alert row and may wait on one of these rows, never the other way round.
+      const fresh = await tx
+        .insert(alertDeliveries)
+        .values(ids.map((alertId) => ({ alertId, centre })))
+        .onConflictDoNothing()
+        .returning();
       let count = 0;
-      for (const { alertId } of created) {
-        if (!alertId) continue;
-        const [fresh] = await tx
-          .insert(alertDeliveries)
-          .values({ alertId, centre })
-          .onConflictDoNothing()
-          .returning();
-        if (!fresh) continue;
-        const alert = await loadAlert(tx, alertId);
-        if (alert)
-          await appendEvent(tx, alertEvent('alert:delivered', alert, { centre, at: fresh.at.toISOString() }));
+      for (const delivery of fresh.sort((a, b) => a.alertId.localeCompare(b.alertId))) {
+        const alert = await loadAlert(tx, delivery.alertId);
+        if (!alert) continue;
+        await appendEvent(
+          tx,
+          alertEvent('alert:delivered', alert, { centre, at: delivery.at.toISOString() }),
+        );
         count++;
       }
       return count;

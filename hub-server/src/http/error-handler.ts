@@ -1,14 +1,18 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Logger } from '../logger.ts';
 import { AppError, errors } from './errors.ts';
+import { classifyDatabaseError } from '../db/db-errors.ts';
 
-interface BodyParserError {
-  type: string;
+/** A client error raised while reading a request (body-parser and its decompression: http-errors). */
+interface RequestReadError {
+  type?: string;
   status: number;
+  expose?: boolean;
 }
 
-function isBodyParserError(err: unknown): err is BodyParserError {
-  return typeof err === 'object' && err !== null && 'type' in err && 'status' in err;
+function isBodyParserError(err: unknown): err is RequestReadError {
+  if (typeof err !== 'object' || err === null || !('status' in err)) return false;
+  return 'type' in err || (err as RequestReadError).expose === true;
 }
 
 /** Maps anything thrown to an AppError; unknown failures become a plain 500. */
@@ -19,6 +23,17 @@ export function toAppError(err: unknown, logger: Logger): AppError {
     if (err.type === 'entity.parse.failed') return errors.badRequest('the request body is not valid JSON');
     if (err.status >= 400 && err.status < 500) return errors.badRequest('the request body could not be read');
   }
+  const trouble = classifyDatabaseError(err);
+  if (trouble) {
+    logger.warn({ err }, 'database unavailable for a request');
+    return trouble === 'storage_full'
+      ? new AppError(503, 'storage_full', 'the hub cannot store anything: its disk is full', {
+          retryAfterSeconds: 30,
+        })
+      : new AppError(503, 'database_unavailable', 'the database is not answering; try again shortly', {
+          retryAfterSeconds: 2,
+        });
+  }
   logger.error({ err }, 'unexpected error');
   return errors.internal();
 }
@@ -27,6 +42,8 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (err, _req, res, next) => {
     if (res.headersSent) return next(err);
     const appError = toAppError(err, logger);
+    const retry = (appError.details as { retryAfterSeconds?: unknown } | undefined)?.retryAfterSeconds;
+    if (typeof retry === 'number') res.setHeader('Retry-After', String(retry));
     res.status(appError.status).json(appError.toBody());
   };
 }

@@ -1,15 +1,16 @@
 import type { Server as HttpServer } from 'node:http';
 import { Server, type Socket } from 'socket.io';
+import { z } from 'zod';
 import { socketRefreshSchema, type ClientToServerEvents, type ServerToClientEvents } from '@tansiq/shared';
 import type { Config } from '../config/config.ts';
 import type { Logger } from '../logger.ts';
 import type { AuthContext, AuthService } from '../auth/auth.service.ts';
 import { roomsFor } from '../access/access.ts';
 import { toAppError } from '../http/error-handler.ts';
-import { errors } from '../http/errors.ts';
+import { AppError, errors } from '../http/errors.ts';
 import { isOriginAllowed } from './origin.ts';
-import { socketRequest, type RequestGuard } from './handlers.ts';
-import { RateLimiterMemory } from 'rate-limiter-flexible';
+import { dispatcher, route, type SocketRoutes } from './socket-requests.ts';
+import { RequestBudget } from './request-budget.ts';
 import { audienceRoom } from '../events/delivery.ts';
 
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type -- filled in by the multi-node issue
@@ -21,20 +22,11 @@ export interface SocketData {
 
 export type HubIo = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
 export type HubSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
-/** A domain's socket handlers, attached to each authenticated socket. */
-export type SocketRegistrar = (socket: HubSocket, guard: RequestGuard) => void;
+/** A domain's socket requests for one authenticated socket (per-socket state lives in the closure). */
+export type SocketRegistrar = (socket: HubSocket) => SocketRoutes;
 
-const KNOWN_EVENTS = new Set<string>([
-  'system:ping',
-  'auth:refresh',
-  'resume',
-  'receipt',
-  'alert:create',
-  'alert:update',
-  'alert:ack',
-  'alert:resolve',
-  'alert:escalate',
-]);
+/** `system:ping` takes nothing, or an empty object. */
+const pingSchema = z.union([z.undefined(), z.strictObject({})]);
 
 /** Largest socket message the hub reads; a bigger one closes that socket. */
 export const MAX_SOCKET_PAYLOAD_BYTES = 64 * 1024;
@@ -57,7 +49,10 @@ export function createSocketServer(
   deps: { config: Config; auth: AuthService; logger: Logger; registrars: SocketRegistrar[] },
 ): HubIo {
   const { config, auth, logger } = deps;
-  const limiter = new RateLimiterMemory({ points: config.TANSIQ_SOCKET_EVENTS_PER_10S, duration: 10 });
+  const budget = new RequestBudget({
+    perTenSeconds: config.TANSIQ_SOCKET_BUDGET_PER_10S,
+    concurrent: config.TANSIQ_USER_CONCURRENT_REQUESTS,
+  });
   const io: HubIo = new Server(httpServer, {
     path: '/socket.io',
     serveClient: false,
@@ -78,6 +73,11 @@ export function createSocketServer(
       socket.data.auth = await auth.authenticate(
         (socket.handshake.auth as { token?: unknown } | undefined)?.token,
       );
+      const open = io.of('/').adapter.rooms.get(`user:${socket.data.auth.principal.userId}`)?.size ?? 0;
+      if (open >= config.TANSIQ_SOCKETS_PER_USER)
+        throw new AppError(429, 'too_many_connections', 'this account has too many open connections', {
+          max: config.TANSIQ_SOCKETS_PER_USER,
+        });
       next();
     } catch (err) {
       const refusal = toAppError(err, logger);
@@ -89,39 +89,23 @@ export function createSocketServer(
     const { principal } = socket.data.auth;
     void socket.join([...roomsFor(socket.data.auth), audienceRoom(principal.role, principal.centre)]);
     scheduleExpiry(socket);
-    socket.on('disconnect', () => {
-      clearTimeout(socket.data.expiryTimer);
-      void limiter.delete(socket.id);
-    });
-    const guard: RequestGuard = { logger, limiter, socketId: socket.id };
+    socket.on('disconnect', () => clearTimeout(socket.data.expiryTimer));
+    // Reached only if something passes an error to a middleware's next(); never fatal.
+    socket.on('error', (err) => logger.warn({ err: { message: err.message } }, 'socket error'));
 
-    // An unknown event gets an error through its acknowledgement, if it brought one, and nothing else.
-    socket.onAny((event: string, ...args: unknown[]) => {
-      if (KNOWN_EVENTS.has(event)) return;
-      const ack = args.at(-1);
-      if (typeof ack === 'function') ack(errors.badRequest(`unknown event "${event.slice(0, 64)}"`).toBody());
-    });
-    for (const register of deps.registrars) register(socket, guard);
-
-    socket.on('system:ping', (ack) => {
-      if (typeof ack === 'function') ack({ now: new Date().toISOString() });
-    });
-
-    socket.on(
-      'auth:refresh',
-      socketRequest(
-        socketRefreshSchema,
-        async ({ token }) => {
-          const next = await auth.authenticate(token);
-          if (next.sessionId !== socket.data.auth.sessionId)
-            throw errors.forbidden('the token belongs to another session');
-          socket.data.auth = next;
-          scheduleExpiry(socket);
-          return { expiresAt: next.expiresAt.toISOString() };
-        },
-        guard,
-      ),
-    );
+    const routes: SocketRoutes = {
+      'system:ping': route(pingSchema, async () => ({ now: new Date().toISOString() }), { database: false }),
+      'auth:refresh': route(socketRefreshSchema, async ({ token }) => {
+        const next = await auth.authenticate(token);
+        if (next.sessionId !== socket.data.auth.sessionId)
+          throw errors.forbidden('the token belongs to another session');
+        socket.data.auth = next;
+        scheduleExpiry(socket);
+        return { expiresAt: next.expiresAt.toISOString() };
+      }),
+    };
+    for (const register of deps.registrars) Object.assign(routes, register(socket));
+    socket.use(dispatcher(routes, { logger, budget, userId: () => socket.data.auth.principal.userId }));
   });
 
   return io;

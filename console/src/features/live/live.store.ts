@@ -17,6 +17,7 @@ import {
 } from '@tansiq/shared';
 import { request } from '../../api/client.ts';
 import { useSessionStore } from '../auth/session.store.ts';
+import { backoff } from './reconnect.ts';
 import { LocalDb } from './local-db.ts';
 import { useOutboxStore } from './outbox.store.ts';
 import { chime } from './chime.ts';
@@ -286,6 +287,8 @@ export const useLiveStore = defineStore('live', () => {
     }
   }
 
+  const refused = backoff(() => connect());
+
   function connect(): void {
     if (!socket || socket.connected || !session.accessToken) return;
     if (link.value !== 'online') link.value = offlineSince.value ? 'reconnecting' : 'connecting';
@@ -328,6 +331,7 @@ export const useLiveStore = defineStore('live', () => {
       reconnectionDelayMax: 10_000,
     });
     socket.on('connect', () => {
+      refused.reset();
       link.value = 'online';
       offlineSince.value = null;
       void resume();
@@ -339,9 +343,12 @@ export const useLiveStore = defineStore('live', () => {
     socket.on('connect_error', (err) => {
       goneOffline(navigator.onLine ? 'reconnecting' : 'offline');
       const code = (err as Error & { data?: { code?: string } }).data?.code;
-      // Refused by the hub (not a network failure): renew the token once, then try again.
+      // Refused by the hub (not a network failure, which Socket.IO retries by itself): a refused
+      // token is renewed once, then tried again; any other refusal (the hub's database restarting,
+      // too many connections) is tried again with growing waits.
       if (code === 'unauthenticated')
         void session.renew().then((ok) => (ok ? setTimeout(connect, 1000) : undefined));
+      else if (code) refused.schedule();
     });
     socket.on('auth:ended', (reason) => {
       if (reason.code === 'token_expired') void session.renew().then((ok) => ok && setTimeout(connect, 500));
@@ -354,6 +361,7 @@ export const useLiveStore = defineStore('live', () => {
   }
 
   function stop(): void {
+    refused.reset();
     socket?.removeAllListeners();
     socket?.disconnect();
     socket = null;

@@ -1,0 +1,33 @@
+/** The first wait after a refused handshake, and the longest. */
+export const RETRY_FIRST_MS = 1000;
+export const RETRY_MAX_MS = 30_000;
+
+/**
+ * How long to wait before the `attempt`-th retry (1, 2, …) of a handshake the hub refused for a
+ * reason other than the token (`database_unavailable`, `internal`, `too_many_connections`, …):
+ * doubling from one second up to thirty, with jitter so consoles that lost the hub together do
+ * not all come back in the same instant. `random` is injectable for tests.
+ */
+export function retryDelay(attempt: number, random: () => number = Math.random): number {
+  const base = Math.min(RETRY_MAX_MS, RETRY_FIRST_MS * 2 ** Math.max(0, attempt - 1));
+  return Math.round(base / 2 + (random() * base) / 2);
+}
+
+/** Retries on a timer with growing waits; `reset()` after a successful connect. */
+export function backoff(retry: () => void) {
+  let attempt = 0;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  return {
+    schedule(): number {
+      clearTimeout(timer);
+      const wait = retryDelay(++attempt);
+      timer = setTimeout(retry, wait);
+      return wait;
+    },
+    reset(): void {
+      attempt = 0;
+      clearTimeout(timer);
+      timer = undefined;
+    },
+  };
+}
