@@ -13,7 +13,7 @@ import { consoleRoutes } from './http/console.ts';
 import { systemRoutes } from './system/system.routes.ts';
 import { createSocketServer, type HubIo } from './realtime/socket-server.ts';
 import { AccessTokens } from './auth/tokens.ts';
-import { signingKeySource } from './auth/signing-key.ts';
+import { hubKeys } from './auth/hub-key.ts';
 import { AuthService } from './auth/auth.service.ts';
 import { authRoutes } from './auth/auth.routes.ts';
 import { UsersService } from './users/users.service.ts';
@@ -28,8 +28,12 @@ import { EventDelivery } from './events/delivery.ts';
 import { EventTailer } from './events/event-tailer.ts';
 import { eventsRoutes } from './events/events.routes.ts';
 import { eventsSocket } from './events/events.socket.ts';
+import type { SkippedEvent } from './events/events.service.ts';
 import { ReceiptsService } from './events/receipts.service.ts';
 import { LeaderWorkers } from './workers.ts';
+import { DatabaseHealth } from './db/database-health.ts';
+import { FailureAudit } from './audit/failure-audit.ts';
+import { AuditCheckpoints, checkpointFile } from './audit/audit-checkpoints.ts';
 
 export interface HubDeps {
   config: Config;
@@ -84,15 +88,19 @@ const refuseUndecodablePaths: express.RequestHandler = (req, _res, next) => {
 /** Assembles the whole hub from explicit dependencies; nothing global, so tests can run many. */
 export function createHub({ config, database, logger }: HubDeps): Hub {
   const metrics = createMetrics();
+  const health = new DatabaseHealth(database.kind === 'pglite' ? config.TANSIQ_DATA_DIR : null);
   const { db } = database;
-  const tokens = new AccessTokens(
-    signingKeySource(db, config.TANSIQ_JWT_SECRET),
-    config.TANSIQ_ACCESS_TOKEN_SECONDS,
-  );
+  const keys = hubKeys(config);
+  const tokens = new AccessTokens(keys.accessToken, config.TANSIQ_ACCESS_TOKEN_SECONDS);
   // Bound once the socket server exists: the tailer's events reach sockets through it.
   let io: HubIo | null = null;
   const centres = new CentresCache(db);
-  const delivery = new EventDelivery(centres, () => io);
+  const eventsLog = logger.child({ domain: 'events' });
+  const skipped: SkippedEvent = (row, err) => {
+    metrics.eventsSkipped.inc();
+    eventsLog.error({ seq: row.seq, type: row.type, err }, 'event row cannot be read; skipped');
+  };
+  const delivery = new EventDelivery(centres, () => io, skipped);
   const tailer = new EventTailer(
     database,
     (rows) => delivery.deliver(rows),
@@ -100,9 +108,17 @@ export function createHub({ config, database, logger }: HubDeps): Hub {
     config.TANSIQ_EVENT_POLL_MS,
   );
   const committed = () => void tailer.poke();
-  const auth = new AuthService(db, tokens, config, committed, logger.child({ domain: 'auth' }));
+  const failures = new FailureAudit(db);
+  const checkpoints = new AuditCheckpoints(
+    db,
+    keys.auditCheckpoint,
+    checkpointFile(config),
+    logger.child({ domain: 'audit' }),
+    config.TANSIQ_AUDIT_CHECKPOINT_SECONDS * 1000,
+  );
+  const auth = new AuthService(db, tokens, config, committed, logger.child({ domain: 'auth' }), failures);
   const usersService = new UsersService(db, auth);
-  const alerts = new AlertsService(database, centres, config.TANSIQ_ACK_DEADLINES, committed);
+  const alerts = new AlertsService(database, centres, config.TANSIQ_ACK_DEADLINES, committed, failures);
   const receipts = new ReceiptsService(database, committed);
 
   const app = express();
@@ -136,23 +152,24 @@ export function createHub({ config, database, logger }: HubDeps): Hub {
   });
   app.use(express.json({ limit: JSON_LIMIT }));
 
-  app.use(systemRoutes({ config, database, metrics, logger }));
+  app.use(systemRoutes({ config, database, metrics, logger, health }));
   app.use(authRoutes(auth, usersService));
-  app.use(usersRoutes(db, auth, usersService));
-  app.use(auditRoutes(db, auth));
+  app.use(usersRoutes(failures, auth, usersService));
+  app.use(auditRoutes(db, failures, auth));
   app.use(centresRoutes(db, auth));
   app.use(alertsRoutes(auth, alerts));
-  app.use(eventsRoutes(database, auth));
+  app.use(eventsRoutes(database, auth, skipped));
   app.use('/api', apiNotFound);
   app.use(consoleRoutes(config.TANSIQ_CONSOLE_DIR, logger));
-  app.use(errorHandler(logger));
+  app.use(errorHandler(logger, health));
 
   const server = http.createServer(app);
   const sockets = createSocketServer(server, {
     config,
     auth,
     logger: logger.child({ domain: 'realtime' }),
-    registrars: [alertsSocket(alerts), eventsSocket(database, tailer, receipts)],
+    health,
+    registrars: [alertsSocket(alerts), eventsSocket(database, tailer, receipts, skipped)],
   });
   io = sockets;
   metrics.observeSockets(() => sockets.of('/').sockets.size);
@@ -177,6 +194,8 @@ export function createHub({ config, database, logger }: HubDeps): Hub {
       await centres.refresh();
       await tailer.start();
       workers.start();
+      failures.start();
+      checkpoints.start();
       return new Promise((resolve, reject) => {
         server.once('error', reject);
         server.listen(port, host, () => {
@@ -188,6 +207,8 @@ export function createHub({ config, database, logger }: HubDeps): Hub {
     async close(graceMs = config.TANSIQ_SHUTDOWN_GRACE_MS) {
       await workers.stop();
       await tailer.stop();
+      await failures.stop();
+      await checkpoints.stop();
       // io.close() disconnects every socket and closes the HTTP server it is attached to; requests
       // still running after the grace period are cut.
       const cut = setTimeout(() => server.closeAllConnections(), graceMs);

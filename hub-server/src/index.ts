@@ -16,3 +16,11 @@ export { AccessTokens, TOKEN_AUDIENCE, TOKEN_ISSUER } from './auth/tokens.ts';
 export { migrationsFolder, appGrants } from './db/migrations.ts';
 export { appendEvent, readEventsFor } from './events/events.service.ts';
 export { loginDelayMs } from './auth/auth.service.ts';
+export { FailureAudit, FAILURES_WRITTEN_PER_MINUTE } from './audit/failure-audit.ts';
+export {
+  verifyCheckpoints,
+  readCheckpoints,
+  checkpointFile,
+  type Checkpoint,
+} from './audit/audit-checkpoints.ts';
+export { hubKeys, keyFilePath } from './auth/hub-key.ts';

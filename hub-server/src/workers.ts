@@ -16,6 +16,9 @@ export class LeaderWorkers {
   private leadership: Leadership | null = null;
   private running: Promise<void> | null = null;
   private stopped = false;
+  private lastRoundAt = 0;
+  /** Leader rounds completed, and the longest wait between two (a starved leader shows here). */
+  readonly stats = { rounds: 0, longestGapMs: 0 };
 
   constructor(
     private readonly deps: {
@@ -57,11 +60,19 @@ export class LeaderWorkers {
         config.TANSIQ_CENTRE_SILENT_AFTER,
       );
       if (escalated + announced > 0) committed();
+      this.countRound();
       return { leader: true, escalated, announced };
     } catch (err) {
       if (!this.stopped) logger.error({ err }, 'leader work failed; retrying on the next tick');
       return { leader: false, escalated: 0, announced: 0 };
     }
+  }
+
+  private countRound(): void {
+    const now = Date.now();
+    if (this.lastRoundAt) this.stats.longestGapMs = Math.max(this.stats.longestGapMs, now - this.lastRoundAt);
+    this.lastRoundAt = now;
+    this.stats.rounds++;
   }
 
   async stop(): Promise<void> {

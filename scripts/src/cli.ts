@@ -8,6 +8,11 @@ import {
   loadDemoData,
   openDatabase,
   verifyAudit,
+  verifyCheckpoints,
+  readCheckpoints,
+  checkpointFile,
+  hubKeys,
+  type Config,
 } from '@tansiq/hub-server';
 
 const usage = `Usage: pnpm cli <command>
@@ -17,13 +22,16 @@ Commands:
   demo           load the demo accounts into a database that has no users; prints their passwords once
   user add --username U --role R [--centre C] [--display-name N]
                  create a user; the password is read from standard input (one line)
-  audit verify   recompute the audit log's hash chain; names the first row that does not fit (exit 1)
+  audit verify [--checkpoints FILE]
+                 recompute the audit log's hash chain and check it against the signed checkpoints
+                 (TANSIQ_AUDIT_CHECKPOINT_FILE by default); names the first row or checkpoint that
+                 does not fit (exit 1) and the head it found
   help           this text
 
 The database is chosen by the same environment variables as the hub (see README.md).`;
 
 async function withDatabase(
-  run: (db: Awaited<ReturnType<typeof openDatabase>>) => Promise<void>,
+  run: (db: Awaited<ReturnType<typeof openDatabase>>, config: Config) => Promise<void>,
 ): Promise<void> {
   const config = loadConfig();
   const database = await openDatabase(
@@ -31,7 +39,7 @@ async function withDatabase(
     createLogger(config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL),
   );
   try {
-    await run(database);
+    await run(database, config);
   } finally {
     await database.close();
   }
@@ -71,17 +79,44 @@ async function userAdd(args: string[]): Promise<void> {
   });
 }
 
-async function auditVerify(): Promise<void> {
-  await withDatabase(async (database) => {
-    const result = await verifyAudit(database.db);
-    if (result.ok) {
-      process.stdout.write(`audit log intact: ${result.rows} rows verified\n`);
+async function auditVerify(args: string[]): Promise<void> {
+  const { values } = (() => {
+    try {
+      return parseArgs({ args, options: { checkpoints: { type: 'string' } }, strict: true });
+    } catch (err) {
+      throw new UsageError((err as Error).message);
+    }
+  })();
+  await withDatabase(async (database, config) => {
+    const chain = await verifyAudit(database.db);
+    if (!chain.ok) {
+      process.stdout.write(
+        `audit log BROKEN at row ${chain.seq}: ${chain.reason} (${chain.rows} rows before it verified)\n`,
+      );
+      process.exitCode = 1;
+      return;
+    }
+    const file = values.checkpoints ?? checkpointFile(config);
+    const anchored = await verifyCheckpoints(
+      database.db,
+      await hubKeys(config).auditCheckpoint(),
+      await readCheckpoints(file),
+    );
+    const head = anchored.head
+      ? `head row ${anchored.head.seq} (${anchored.head.hash.slice(0, 16)}…)`
+      : 'no rows';
+    if (!anchored.ok) {
+      process.stdout.write(`audit log BROKEN: ${anchored.reason}; ${head}\n`);
+      process.exitCode = 1;
       return;
     }
     process.stdout.write(
-      `audit log BROKEN at row ${result.seq}: ${result.reason} (${result.rows} rows before it verified)\n`,
+      `audit log intact: ${chain.rows} rows verified, ${head}, ${anchored.checkpoints} checkpoints agree (${file})\n`,
     );
-    process.exitCode = 1;
+    if (anchored.checkpoints === 0)
+      process.stdout.write(
+        'warning: no checkpoint found; rows cut from the end of the chain cannot be detected\n',
+      );
   });
 }
 
@@ -109,7 +144,7 @@ const commands: Record<string, (args: string[]) => Promise<void>> = {
   },
   async audit(args) {
     if (args[0] !== 'verify') throw new UsageError('expected "audit verify"');
-    await auditVerify();
+    await auditVerify(args.slice(1));
   },
   async help() {
     process.stdout.write(`${usage}\n`);

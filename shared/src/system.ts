@@ -14,6 +14,8 @@ export type ClientConfig = z.infer<typeof clientConfigSchema>;
 export const readinessSchema = z.object({
   status: z.enum(['ready', 'not_ready']),
   database: z.enum(['pglite', 'postgres']),
+  /** Why it is not ready: the database does not answer, or it cannot store anything (disk full). */
+  reason: z.enum(['database_unavailable', 'storage_full']).optional(),
 });
 export type Readiness = z.infer<typeof readinessSchema>;
 

@@ -1,3 +1,6 @@
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import {
   createHub,
@@ -17,12 +20,27 @@ export interface TestHub {
   close(): Promise<void>;
 }
 
+/**
+ * Where the test hubs of this test file keep their key file: one directory per file (vitest runs
+ * each file in its own worker), so two hubs of one file on one database share their key.
+ */
+let dataDir: string | null = null;
+function testDataDir(): string {
+  dataDir ??= mkdtempSync(path.join(os.tmpdir(), 'tansiq-hub-'));
+  return dataDir;
+}
+
 /** A real hub on a random port of 127.0.0.1, on a cloned PGlite unless a database is given. */
 export async function startTestHub(
   options: { database?: Database; config?: Partial<Record<keyof Config, string>> } = {},
 ): Promise<TestHub> {
   const database = options.database ?? (await openTestPglite());
-  const config = testConfig({ HOST: '127.0.0.1', PORT: '0', ...options.config });
+  const config = testConfig({
+    HOST: '127.0.0.1',
+    PORT: '0',
+    TANSIQ_DATA_DIR: testDataDir(),
+    ...options.config,
+  });
   const hub = createHub({ config, database, logger: createLogger('silent') });
   const address = await hub.listen(0, '127.0.0.1');
   return {

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import jwt from 'jsonwebtoken';
 import { errorBodySchema } from '@tansiq/shared';
-import { and, eq } from 'drizzle-orm';
+import { createHash } from 'node:crypto';
+import { and, eq, sql } from 'drizzle-orm';
 import { schema, TOKEN_AUDIENCE, TOKEN_ISSUER } from '@tansiq/hub-server';
 import { startTestHub, type TestHub } from '../helpers/hub.ts';
 import { api, connectSocket, login, seedUsers, TEST_PASSWORD } from '../helpers/users.ts';
@@ -155,6 +156,19 @@ describe('login, refresh, logout', () => {
     expect((await refresh(lost.refreshToken)).status).toBe(401);
     expect((await api(t.url, kept.accessToken)('GET', '/api/v1/auth/me')).status).toBe(401);
     expect((await refresh(kept.refreshToken)).status).toBe(401);
+  });
+
+  test('the retry grace runs from the rotation and does not slide with each retry', async () => {
+    const first = await login(t.url, 'supervisor.east');
+    const refresh = (token: string) => api(t.url)('POST', '/api/v1/auth/refresh', { refreshToken: token });
+    expect((await refresh(first.refreshToken)).status).toBe(200);
+    // Retried 5 s ago, rotated 61 s ago: a token re-presented every few seconds ages out all the same.
+    const hash = createHash('sha256').update(first.refreshToken).digest('hex');
+    await t.database.db
+      .update(schema.refreshTokens)
+      .set({ rotatedAt: sql`now() - interval '61 seconds'`, usedAt: sql`now() - interval '5 seconds'` })
+      .where(eq(schema.refreshTokens.tokenHash, hash));
+    expect((await refresh(first.refreshToken)).status).toBe(401);
   });
 
   test('logout ends the session: its access and refresh tokens stop working', async () => {

@@ -81,3 +81,23 @@ describe('probes, metrics and errors', () => {
     expect(health.status).toBe(200);
   });
 });
+
+describe('/metrics behind a token', () => {
+  const TOKEN = 'metrics-token-0123456789';
+  let t: TestHub;
+  beforeAll(async () => {
+    t = await startTestHub({ config: { TANSIQ_METRICS_TOKEN: TOKEN } });
+  });
+  afterAll(() => t.close());
+
+  test.each([
+    [undefined, 401],
+    ['Bearer wrong-token-0123456789', 401],
+    [`Bearer ${TOKEN}`, 200],
+  ])('Authorization %s → %i', async (authorization, status) => {
+    const res = await fetch(`${t.url}/metrics`, authorization ? { headers: { authorization } } : {});
+    expect(res.status).toBe(status);
+    if (status === 200) expect(await res.text()).toContain('tansiq_http_requests_total');
+    else expect(errorBodySchema.parse(await res.json()).error.code).toBe('unauthenticated');
+  });
+});

@@ -41,7 +41,7 @@ describe('live alerts on the PostgreSQL server', () => {
       const leaders = await Promise.all([a.hub.workers.tick(), b.hub.workers.tick()]);
       expect(leaders.filter((r) => r.leader)).toHaveLength(1);
       expect(rounds.reduce((n, r) => n + r.escalated, 0)).toBe(12);
-      expect(await a.database.db.$count(schema.alertDeadlines)).toBe(12);
+      expect(await a.database.asSystem((tx) => tx.$count(schema.alertDeadlines))).toBe(12);
       const events = await a.database.asSystem((tx) =>
         tx.select().from(schema.events).where(eq(schema.events.type, 'alert:escalated')),
       );

@@ -1,6 +1,5 @@
 import type { NextFunction, Request, Response } from 'express';
-import type { AppDb } from '../db/database.ts';
-import { recordAudit } from '../audit/audit.service.ts';
+import type { FailureAudit } from '../audit/failure-audit.ts';
 import { errors } from '../http/errors.ts';
 import type { AuthContext, AuthService, RequestContext } from '../auth/auth.service.ts';
 
@@ -36,7 +35,7 @@ export function authOf(req: Request): AuthContext {
  * audit log and answered 403; nothing else happens.
  */
 export async function enforce(
-  db: AppDb,
+  failures: FailureAudit,
   auth: AuthContext,
   source: string | null,
   allowed: boolean,
@@ -44,8 +43,7 @@ export async function enforce(
   target?: { type: string; id?: string },
 ): Promise<void> {
   if (allowed) return;
-  await recordAudit(
-    db,
+  await failures.record(
     { principal: { ...auth.principal, username: auth.username }, source },
     {
       action,

@@ -24,6 +24,7 @@ import type { alertListQuerySchema, timelineEntrySchema } from '@tansiq/shared';
 import type { AppTx, Database } from '../db/database.ts';
 import { errors, Refusal } from '../http/errors.ts';
 import { recordAudit } from '../audit/audit.service.ts';
+import type { FailureAudit } from '../audit/failure-audit.ts';
 import type { AuthContext } from '../auth/auth.service.ts';
 import type { CentresCache } from '../centres/centres.cache.ts';
 import { alertEvent, appendEvent, committedHead } from '../events/events.service.ts';
@@ -99,6 +100,7 @@ export class AlertsService {
     private readonly deadlines: AckDeadlines,
     /** Called after every commit that appended events (the tailer delivers them). */
     private readonly committed: () => void,
+    private readonly failures: FailureAudit,
   ) {}
 
   /** Runs a user's change; a policy refusal is audited after the transaction has rolled back. */
@@ -111,8 +113,7 @@ export class AlertsService {
       return await this.database.asUser(auth.principal, (tx) => fn(tx, auth.principal));
     } catch (err) {
       if (err instanceof Refusal) {
-        await recordAudit(
-          this.database.db,
+        await this.failures.record(
           { principal: { ...auth.principal, username: auth.username }, source },
           {
             action: err.action,

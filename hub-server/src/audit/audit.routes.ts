@@ -5,14 +5,22 @@ import { parseInput } from '../http/errors.ts';
 import { authOf, enforce, requestContext, requireAuth } from '../access/access.ts';
 import type { AuthService } from '../auth/auth.service.ts';
 import { listAudit } from './audit.service.ts';
+import type { FailureAudit } from './failure-audit.ts';
 
-export function auditRoutes(db: AppDb, auth: AuthService): Router {
+export function auditRoutes(db: AppDb, failures: FailureAudit, auth: AuthService): Router {
   const router = Router();
   router.get('/api/v1/audit', requireAuth(auth), async (req, res) => {
     const caller = authOf(req);
-    await enforce(db, caller, requestContext(req).source, canAdminister(caller.principal), 'audit.read', {
-      type: 'audit',
-    });
+    await enforce(
+      failures,
+      caller,
+      requestContext(req).source,
+      canAdminister(caller.principal),
+      'audit.read',
+      {
+        type: 'audit',
+      },
+    );
     const query = parseInput(auditQuerySchema, req.query);
     res.json({ records: await listAudit(db, query) });
   });

@@ -7,6 +7,7 @@ import type { AppDb, AppTx } from '../db/database.ts';
 import type { Logger } from '../logger.ts';
 import { AppError, errors } from '../http/errors.ts';
 import { recordAudit } from '../audit/audit.service.ts';
+import type { FailureAudit } from '../audit/failure-audit.ts';
 import { appendEvent } from '../events/events.service.ts';
 import { users } from '../users/users.table.ts';
 import { toUser } from '../users/users.mapper.ts';
@@ -53,6 +54,7 @@ export class AuthService {
     /** Called after a commit that appended events (the tailer delivers them). */
     private readonly committed: () => void,
     private readonly logger: Logger,
+    private readonly failures: FailureAudit,
   ) {
     this.perPair = new RateLimiterMemory({
       points: config.TANSIQ_LOGIN_FAILURES_PER_USER,
@@ -77,8 +79,7 @@ export class AuthService {
     try {
       await this.spendAttempt(pairKey, addressKey);
     } catch (err) {
-      await recordAudit(
-        this.db,
+      await this.failures.record(
         { username: input.username.slice(0, 64), source: ctx.source },
         { action: 'auth.login', outcome: 'refused', details: { reason: 'throttled' } },
       );
@@ -98,8 +99,7 @@ export class AuthService {
     const passwordOk = await verifyPassword(hash, input.password);
     if (!user || !passwordOk || user.disabledAt) {
       await this.usernameFailures.penalty(userKey).catch(() => undefined);
-      await recordAudit(
-        this.db,
+      await this.failures.record(
         { username: input.username.slice(0, 64), source: ctx.source },
         {
           action: 'auth.login',
@@ -155,7 +155,7 @@ export class AuthService {
     const result = await this.db.transaction(async (tx): Promise<Outcome> => {
       const [claimed] = await tx
         .update(refreshTokens)
-        .set({ usedAt: sql`now()` })
+        .set({ usedAt: sql`now()`, rotatedAt: sql`now()` })
         .where(
           and(
             eq(refreshTokens.tokenHash, tokenHash),
@@ -195,7 +195,11 @@ export class AuthService {
       .where(
         and(
           eq(refreshTokens.tokenHash, tokenHash),
-          gt(refreshTokens.usedAt, sql`now() - make_interval(secs => ${REFRESH_RETRY_GRACE_SECONDS})`),
+          // From the rotation, not from the last retry: the grace never slides.
+          gt(
+            sql`coalesce(${refreshTokens.rotatedAt}, ${refreshTokens.usedAt})`,
+            sql`now() - make_interval(secs => ${REFRESH_RETRY_GRACE_SECONDS})`,
+          ),
         ),
       );
     if (!row?.usedAt) return null;

@@ -30,13 +30,8 @@ export const refreshTokens = pgTable(
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
     usedAt: timestamp('used_at', { withTimezone: true }),
+    /** When it was first used (rotated); unlike usedAt, a retry never moves it. */
+    rotatedAt: timestamp('rotated_at', { withTimezone: true }),
   },
   (t) => [index('refresh_tokens_session_idx').on(t.sessionId)],
 );
-
-/** Secrets the hub makes for itself on first start (the token signing key), shared by all hub processes. */
-export const hubSecrets = pgTable('hub_secrets', {
-  name: text('name').primaryKey(),
-  value: text('value').notNull(),
-  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
-});

@@ -85,12 +85,31 @@ export const configSchema = z.object({
   TANSIQ_SHUTDOWN_GRACE_MS: whole('milliseconds', 100, 9000)
     .default(8000)
     .describe('How long a shutdown waits for open work before it closes connections'),
+  TANSIQ_KEY_FILE: z
+    .string()
+    .min(1, 'expected a file path')
+    .optional()
+    .describe(
+      'File holding the hub’s secret key (created with mode 0600 when missing); default hub.key in TANSIQ_DATA_DIR',
+    ),
+  TANSIQ_AUDIT_CHECKPOINT_FILE: z
+    .string()
+    .min(1, 'expected a file path')
+    .optional()
+    .describe(
+      'File the hub appends signed audit checkpoints to (keep a copy off the database machine); default audit-checkpoints.jsonl in TANSIQ_DATA_DIR',
+    ),
+  TANSIQ_AUDIT_CHECKPOINT_SECONDS: whole('seconds', 1, 86400)
+    .default(300)
+    .describe(
+      'How often the hub writes an audit checkpoint when the audit log has grown (and always at shutdown)',
+    ),
   TANSIQ_JWT_SECRET: z
     .string()
     .min(32, 'expected at least 32 characters')
     .optional()
     .describe(
-      'HS256 key for access tokens; unset = a random key the hub stores in the database on first start',
+      'HS256 key for access tokens (and the seed of the audit checkpoint key); unset = derived from TANSIQ_KEY_FILE',
     ),
   TANSIQ_ACCESS_TOKEN_SECONDS: whole('seconds', 5, 3600)
     .default(900)
@@ -157,6 +176,11 @@ export const configSchema = z.object({
   TANSIQ_USER_CONCURRENT_REQUESTS: whole('an integer', 1, 50)
     .default(2)
     .describe('Socket requests of one account that run against the database at once; more wait their turn'),
+  TANSIQ_METRICS_TOKEN: z
+    .string()
+    .min(16, 'expected at least 16 characters')
+    .optional()
+    .describe('When set, GET /metrics needs Authorization: Bearer <this token>; unset = /metrics is open'),
   LOG_LEVEL: z
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
       error: 'expected fatal, error, warn, info, debug, trace or silent',
@@ -173,6 +197,7 @@ const secretVariables = new Set([
   'DATABASE_APP_URL',
   'TANSIQ_DB_APP_PASSWORD',
   'TANSIQ_JWT_SECRET',
+  'TANSIQ_METRICS_TOKEN',
 ]);
 
 export class ConfigError extends Error {

@@ -13,7 +13,6 @@ export const appGrants: Record<string, ReadonlyArray<'SELECT' | 'INSERT' | 'UPDA
   users: ['SELECT', 'INSERT', 'UPDATE'],
   sessions: ['SELECT', 'INSERT', 'UPDATE'],
   refresh_tokens: ['SELECT', 'INSERT', 'UPDATE'],
-  hub_secrets: ['SELECT', 'INSERT'],
   // Append-only: the database also rejects UPDATE and DELETE by trigger.
   audit_log: ['SELECT', 'INSERT'],
   alerts: ['SELECT', 'INSERT', 'UPDATE'],

@@ -1,7 +1,7 @@
 // Every table, gathered for Drizzle and drizzle-kit. Tables live beside their domain.
 export { centres } from '../centres/centres.table.ts';
 export { users } from '../users/users.table.ts';
-export { sessions, refreshTokens, hubSecrets } from '../auth/sessions.table.ts';
+export { sessions, refreshTokens } from '../auth/sessions.table.ts';
 export { auditLog } from '../audit/audit.table.ts';
 export { alerts } from '../alerts/alerts.table.ts';
 export { briefs } from '../briefs/briefs.table.ts';

@@ -2,7 +2,7 @@ import { canReadEvent, centreKindFor, roles, type Principal, type Role } from '@
 import { endSockets, type HubIo } from '../realtime/socket-server.ts';
 import { SESSION_ENDED } from '../auth/auth.service.ts';
 import type { CentresCache } from '../centres/centres.cache.ts';
-import { projectFor, type EventRow } from './events.service.ts';
+import { projectFor, type EventRow, type SkippedEvent } from './events.service.ts';
 
 /** Sockets wait in this room, receiving nothing live, until their resume has caught them up. */
 export const RESUMING_ROOM = 'resuming';
@@ -20,6 +20,7 @@ export class EventDelivery {
   constructor(
     private readonly centres: CentresCache,
     private readonly io: () => HubIo | null,
+    private readonly skipped: SkippedEvent,
   ) {}
 
   /** Every (role, centre) pair a user can have. */
@@ -37,23 +38,25 @@ export class EventDelivery {
     if (!io) return;
     const classes = this.classes();
     for (const row of rows) {
-      if (row.type === SESSION_ENDED) {
-        endSockets(io, row.data as { userId: string } | { sessionId: string });
-        continue;
-      }
-      const allowed = classes.filter((p) => canReadEvent(p, row));
-      const full = allowed.filter((p) => p.role !== 'board').map((p) => audienceRoom(p.role, p.centre));
-      if (full.length > 0)
-        io.local
-          .to(full)
-          .except(RESUMING_ROOM)
-          .emit('event', projectFor({ role: 'officer' }, row));
-      if (allowed.some((p) => p.role === 'board')) {
-        io.local
-          .to(audienceRoom('board', null))
-          .except(RESUMING_ROOM)
-          .emit('event', projectFor({ role: 'board' }, row));
+      try {
+        this.deliverOne(io, classes, row);
+      } catch (err) {
+        this.skipped(row, err);
       }
     }
+  }
+
+  private deliverOne(io: HubIo, classes: Principal[], row: EventRow): void {
+    if (row.type === SESSION_ENDED) {
+      endSockets(io, row.data as { userId: string } | { sessionId: string });
+      return;
+    }
+    const allowed = classes.filter((p) => canReadEvent(p, row));
+    const full = allowed.filter((p) => p.role !== 'board').map((p) => audienceRoom(p.role, p.centre));
+    // Projected before anything is sent: a row that cannot be read reaches no one.
+    const staff = full.length > 0 ? projectFor({ role: 'officer' }, row) : null;
+    const board = allowed.some((p) => p.role === 'board') ? projectFor({ role: 'board' }, row) : null;
+    if (staff) io.local.to(full).except(RESUMING_ROOM).emit('event', staff);
+    if (board) io.local.to(audienceRoom('board', null)).except(RESUMING_ROOM).emit('event', board);
   }
 }

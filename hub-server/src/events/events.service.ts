@@ -1,6 +1,7 @@
 import { and, asc, eq, gt, lte } from 'drizzle-orm';
 import { bigint, integer, pgTable } from 'drizzle-orm/pg-core';
 import {
+  alertSchema,
   canReadEvent,
   readsBoardFieldsOnly,
   type Alert,
@@ -54,13 +55,32 @@ export async function appendEvent(tx: AppTx, event: NewEvent): Promise<void> {
   });
 }
 
-/** A board screen sees board fields of an alert only. */
+/** A board screen sees board fields of an alert only. Throws on a row it cannot read. */
 export function projectFor(principal: Pick<Principal, 'role'>, row: EventRow): HubEvent {
-  const data = row.data as Record<string, unknown>;
-  if (row.audience === 'alert' && data.alert && readsBoardFieldsOnly(principal)) {
-    return { seq: row.seq, type: row.type, data: { alert: alertForReader(principal, data.alert as Alert) } };
+  const data = row.data as Record<string, unknown> | null;
+  if (typeof data !== 'object' || data === null || Array.isArray(data))
+    throw new Error('event data is not an object');
+  if (row.audience === 'alert') {
+    const parsed = alertSchema.safeParse(data.alert);
+    if (!parsed.success) throw new Error('alert event without a readable alert');
+    const alert = data.alert as Alert;
+    if (readsBoardFieldsOnly(principal))
+      return { seq: row.seq, type: row.type, data: { alert: alertForReader(principal, alert) } };
   }
   return { seq: row.seq, type: row.type, data };
+}
+
+/** Told about an event row that cannot be routed or projected: it is skipped, never fatal. */
+export type SkippedEvent = (row: Pick<EventRow, 'seq' | 'type'>, err: unknown) => void;
+
+/** The event as `principal` may see it, or null when it may not or when the row cannot be read. */
+export function eventFor(principal: Principal, row: EventRow, skipped: SkippedEvent): HubEvent | null {
+  try {
+    return canReadEvent(principal, row) ? projectFor(principal, row) : null;
+  } catch (err) {
+    skipped(row, err);
+    return null;
+  }
 }
 
 /**
@@ -72,7 +92,8 @@ export async function readEventsFor(
   principal: Principal,
   after: number,
   limit: number,
-  upTo?: number,
+  upTo: number | undefined,
+  skipped: SkippedEvent,
 ): Promise<{ events: HubEvent[]; last: number | null; full: boolean }> {
   const rows = await database.asUser(principal, (tx) =>
     tx
@@ -82,9 +103,8 @@ export async function readEventsFor(
       .orderBy(asc(events.seq))
       .limit(limit),
   );
-  const visible = rows.filter((r) => canReadEvent(principal, r));
   return {
-    events: visible.map((r) => projectFor(principal, r)),
+    events: rows.map((r) => eventFor(principal, r, skipped)).filter((e): e is HubEvent => e !== null),
     last: rows.at(-1)?.seq ?? null,
     full: rows.length === limit,
   };

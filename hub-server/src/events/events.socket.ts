@@ -4,7 +4,7 @@ import { route } from '../realtime/socket-requests.ts';
 import type { SocketRegistrar } from '../realtime/socket-server.ts';
 import { RESUMING_ROOM } from './delivery.ts';
 import type { EventTailer } from './event-tailer.ts';
-import { readEventsFor } from './events.service.ts';
+import { readEventsFor, type SkippedEvent } from './events.service.ts';
 import type { ReceiptsService } from './receipts.service.ts';
 
 const DEFAULT_PAGE = 500;
@@ -19,6 +19,7 @@ export function eventsSocket(
   database: Database,
   tailer: EventTailer,
   receipts: ReceiptsService,
+  skipped: SkippedEvent,
 ): SocketRegistrar {
   return (socket) => {
     // What this socket has been sent: receipts are taken up to there and no further, from where its
@@ -51,6 +52,7 @@ export function eventsSocket(
               cursor,
               max - collected.length,
               upTo,
+              skipped,
             );
             collected.push(...page.events);
             if (page.full) {

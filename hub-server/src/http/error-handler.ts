@@ -2,6 +2,7 @@ import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Logger } from '../logger.ts';
 import { AppError, errors } from './errors.ts';
 import { classifyDatabaseError } from '../db/db-errors.ts';
+import type { DatabaseHealth } from '../db/database-health.ts';
 
 /** A client error raised while reading a request (body-parser and its decompression: http-errors). */
 interface RequestReadError {
@@ -16,7 +17,7 @@ function isBodyParserError(err: unknown): err is RequestReadError {
 }
 
 /** Maps anything thrown to an AppError; unknown failures become a plain 500. */
-export function toAppError(err: unknown, logger: Logger): AppError {
+export function toAppError(err: unknown, logger: Logger, health?: DatabaseHealth): AppError {
   if (err instanceof AppError) return err;
   if (isBodyParserError(err)) {
     if (err.type === 'entity.too.large') return errors.payloadTooLarge();
@@ -25,6 +26,7 @@ export function toAppError(err: unknown, logger: Logger): AppError {
   }
   const trouble = classifyDatabaseError(err);
   if (trouble) {
+    health?.note(trouble);
     logger.warn({ err }, 'database unavailable for a request');
     return trouble === 'storage_full'
       ? new AppError(503, 'storage_full', 'the hub cannot store anything: its disk is full', {
@@ -38,10 +40,10 @@ export function toAppError(err: unknown, logger: Logger): AppError {
   return errors.internal();
 }
 
-export function errorHandler(logger: Logger): ErrorRequestHandler {
+export function errorHandler(logger: Logger, health: DatabaseHealth): ErrorRequestHandler {
   return (err, _req, res, next) => {
     if (res.headersSent) return next(err);
-    const appError = toAppError(err, logger);
+    const appError = toAppError(err, logger, health);
     const retry = (appError.details as { retryAfterSeconds?: unknown } | undefined)?.retryAfterSeconds;
     if (typeof retry === 'number') res.setHeader('Retry-After', String(retry));
     res.status(appError.status).json(appError.toBody());

@@ -6,6 +6,8 @@ export interface HubMetrics {
   httpMiddleware: RequestHandler;
   /** Reports the number of open sockets whenever /metrics is scraped. */
   observeSockets(count: () => number): void;
+  /** Counts event-log rows skipped because they could not be read. */
+  eventsSkipped: Counter;
 }
 
 /** One registry per hub (no global one), so tests can run several hubs in one process. */
@@ -52,9 +54,16 @@ export function createMetrics(): HubMetrics {
     next();
   };
 
+  const eventsSkipped = new Counter({
+    name: 'tansiq_events_skipped_total',
+    help: 'Event-log rows skipped for a reader or for live delivery because they could not be read',
+    registers: [registry],
+  });
+
   return {
     registry,
     httpMiddleware,
+    eventsSkipped,
     observeSockets(count) {
       socketCount = count;
     },

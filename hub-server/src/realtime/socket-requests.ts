@@ -4,6 +4,7 @@ import type { Logger } from '../logger.ts';
 import { AppError, errors } from '../http/errors.ts';
 import { toAppError } from '../http/error-handler.ts';
 import type { RequestBudget } from './request-budget.ts';
+import type { DatabaseHealth } from '../db/database-health.ts';
 
 /** One request a client may send over its socket: how to parse it, what it costs, what it does. */
 export interface SocketRoute<S extends z.ZodType = z.ZodType, R = unknown> {
@@ -48,6 +49,7 @@ export interface DispatchDeps {
   logger: Logger;
   budget: RequestBudget;
   userId: () => string;
+  health: DatabaseHealth;
 }
 
 /**
@@ -95,7 +97,9 @@ export function dispatcher(routes: SocketRoutes, deps: DispatchDeps) {
       }
     };
     answer(Array.isArray(frame) ? frame : [frame]).then(reply, (err: unknown) => {
-      const body: ErrorBody = (err instanceof AppError ? err : toAppError(err, deps.logger)).toBody();
+      const body: ErrorBody = (
+        err instanceof AppError ? err : toAppError(err, deps.logger, deps.health)
+      ).toBody();
       reply(body);
     });
   };

@@ -11,6 +11,7 @@ import { AppError, errors } from '../http/errors.ts';
 import { isOriginAllowed } from './origin.ts';
 import { dispatcher, route, type SocketRoutes } from './socket-requests.ts';
 import { RequestBudget } from './request-budget.ts';
+import type { DatabaseHealth } from '../db/database-health.ts';
 import { audienceRoom } from '../events/delivery.ts';
 
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type -- filled in by the multi-node issue
@@ -46,7 +47,13 @@ function scheduleExpiry(socket: HubSocket): void {
 
 export function createSocketServer(
   httpServer: HttpServer,
-  deps: { config: Config; auth: AuthService; logger: Logger; registrars: SocketRegistrar[] },
+  deps: {
+    config: Config;
+    auth: AuthService;
+    logger: Logger;
+    registrars: SocketRegistrar[];
+    health: DatabaseHealth;
+  },
 ): HubIo {
   const { config, auth, logger } = deps;
   const budget = new RequestBudget({
@@ -80,7 +87,7 @@ export function createSocketServer(
         });
       next();
     } catch (err) {
-      const refusal = toAppError(err, logger);
+      const refusal = toAppError(err, logger, deps.health);
       next(Object.assign(new Error(refusal.message), { data: refusal.toBody().error }));
     }
   });
@@ -105,7 +112,14 @@ export function createSocketServer(
       }),
     };
     for (const register of deps.registrars) Object.assign(routes, register(socket));
-    socket.use(dispatcher(routes, { logger, budget, userId: () => socket.data.auth.principal.userId }));
+    socket.use(
+      dispatcher(routes, {
+        logger,
+        budget,
+        health: deps.health,
+        userId: () => socket.data.auth.principal.userId,
+      }),
+    );
   });
 
   return io;

@@ -1,8 +1,11 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { Router } from 'express';
+import { errors } from '../http/errors.ts';
 import type { ClientConfig, Readiness } from '@tansiq/shared';
 import type { Config } from '../config/config.ts';
 import type { Database } from '../db/database.ts';
 import type { HubMetrics } from '../metrics/metrics.ts';
+import type { DatabaseHealth } from '../db/database-health.ts';
 import type { Logger } from '../logger.ts';
 import { hubVersion } from '../version.ts';
 
@@ -17,11 +20,19 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
 }
 
 /** Probes for the load balancer and the scraper, and the console's public settings. */
+/** Compares without leaking, through timing, how much of a secret matched. */
+function sameSecret(given: string, expected: string): boolean {
+  const a = createHash('sha256').update(given).digest();
+  const b = createHash('sha256').update(expected).digest();
+  return timingSafeEqual(a, b);
+}
+
 export function systemRoutes(deps: {
   config: Config;
   database: Database;
   metrics: HubMetrics;
   logger: Logger;
+  health: DatabaseHealth;
 }) {
   const router = Router();
 
@@ -33,14 +44,24 @@ export function systemRoutes(deps: {
     const body: Readiness = { status: 'ready', database: deps.database.kind };
     try {
       await withTimeout(deps.database.ping(), READY_TIMEOUT_MS);
-      res.json(body);
     } catch (err) {
       deps.logger.warn({ err }, 'database not answering');
-      res.status(503).json({ ...body, status: 'not_ready' } satisfies Readiness);
+      res
+        .status(503)
+        .json({ ...body, status: 'not_ready', reason: 'database_unavailable' } satisfies Readiness);
+      return;
     }
+    const trouble = await deps.health.writeTrouble();
+    if (trouble) res.status(503).json({ ...body, status: 'not_ready', reason: trouble } satisfies Readiness);
+    else res.json(body);
   });
 
-  router.get('/metrics', async (_req, res) => {
+  router.get('/metrics', async (req, res) => {
+    const expected = deps.config.TANSIQ_METRICS_TOKEN;
+    if (expected && !sameSecret(req.headers.authorization ?? '', `Bearer ${expected}`)) {
+      res.status(401).json(errors.unauthenticated('metrics need the metrics token').toBody());
+      return;
+    }
     res.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics());
   });
 

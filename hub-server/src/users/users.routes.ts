@@ -1,7 +1,7 @@
 import { Router, type Request } from 'express';
 import { z } from 'zod';
 import { canAdminister, createUserSchema, patchUserSchema, resetPasswordSchema } from '@tansiq/shared';
-import type { AppDb } from '../db/database.ts';
+import type { FailureAudit } from '../audit/failure-audit.ts';
 import { parseInput } from '../http/errors.ts';
 import { authOf, enforce, requestContext, requireAuth } from '../access/access.ts';
 import type { AuthService } from '../auth/auth.service.ts';
@@ -11,14 +11,14 @@ import type { UsersService } from './users.service.ts';
 const idParams = z.object({ id: z.uuid() });
 
 /** Admin only: the policy's canAdminister, checked (and a refusal audited) on every route. */
-export function usersRoutes(db: AppDb, auth: AuthService, service: UsersService): Router {
+export function usersRoutes(failures: FailureAudit, auth: AuthService, service: UsersService): Router {
   const router = Router();
   router.use('/api/v1/users', requireAuth(auth));
 
   async function admin(req: Request, action: string): Promise<Actor> {
     const caller = authOf(req);
     const { source } = requestContext(req);
-    await enforce(db, caller, source, canAdminister(caller.principal), action, { type: 'user' });
+    await enforce(failures, caller, source, canAdminister(caller.principal), action, { type: 'user' });
     return { principal: { ...caller.principal, username: caller.username }, source };
   }
 
