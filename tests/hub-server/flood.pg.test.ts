@@ -21,9 +21,11 @@ afterAll(async () => {
   await server?.drop();
 });
 
-test('server: one account flooding from every socket it may hold neither exhausts the pool nor starves the workers', async () => {
+test('server: one account flooding from every socket it may hold neither exhausts the pool nor starves the workers', async ({
+  annotate,
+}) => {
   const r = await runFlood(t, { seconds: 6, maxSockets: 6, history: 300 });
-  console.log(
+  await annotate(
     `flood (server): alert p99 ${percentile(r.deliveryMs, 99).toFixed(0)} ms, /healthz p99 ${percentile(r.healthMs, 99).toFixed(0)} ms, worker longest gap ${r.workerLongestGapMs} ms, flood replies ${JSON.stringify(Object.fromEntries(r.floodReplies))}`,
   );
   expect(r.refusedSocket).toBe('too_many_connections');

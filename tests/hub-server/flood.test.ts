@@ -15,9 +15,11 @@ afterAll(() => t?.close());
  * Functional bounds only (a starved hub took 8–20 s per /healthz before the per-account budget);
  * the latency goals are printed here and measured against a baseline by `pnpm bench flood`.
  */
-test('PGlite: one account flooding from every socket it may hold leaves other users and the workers served', async () => {
+test('PGlite: one account flooding from every socket it may hold leaves other users and the workers served', async ({
+  annotate,
+}) => {
   const r = await runFlood(t, { seconds: 6, maxSockets: 6, history: 300 });
-  console.log(
+  await annotate(
     `flood (PGlite): alert p99 ${percentile(r.deliveryMs, 99).toFixed(0)} ms, /healthz p99 ${percentile(r.healthMs, 99).toFixed(0)} ms, worker longest gap ${r.workerLongestGapMs} ms, flood replies ${JSON.stringify(Object.fromEntries(r.floodReplies))}`,
   );
   expect(r.refusedSocket).toBe('too_many_connections');
