@@ -181,6 +181,7 @@ export function createHub({ config, database, logger }: HubDeps): Hub {
     config,
     committed,
     logger: logger.child({ domain: 'workers' }),
+    onRound: () => metrics.leaderRounds.inc(),
   });
 
   return {

@@ -28,6 +28,8 @@ export class LeaderWorkers {
       config: Config;
       committed: () => void;
       logger: Logger;
+      /** Called after each completed round of leader work. */
+      onRound?: () => void;
     },
   ) {}
 
@@ -73,6 +75,7 @@ export class LeaderWorkers {
     if (this.lastRoundAt) this.stats.longestGapMs = Math.max(this.stats.longestGapMs, now - this.lastRoundAt);
     this.lastRoundAt = now;
     this.stats.rounds++;
+    this.deps.onRound?.();
   }
 
   async stop(): Promise<void> {

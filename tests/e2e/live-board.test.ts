@@ -279,8 +279,13 @@ describe('live board: a joint centre with no console goes silent, then comes bac
   });
 
   test('EAST sees SOUTH silent as an urgent notice, then SOUTH back when a console connects', async () => {
+    // SOUTH is connected until EAST's console is live: the silence clock starts when the page is
+    // ready, however long signing in takes on a busy machine.
+    const southBefore = await connectSocket(t.url, (await login(t.url, 'officer.south')).accessToken);
     const page = await (await browser.newContext({ viewport: { width: 1366, height: 768 } })).newPage();
     await signIn(page, t.url, 'officer.east', TEST_PASSWORD);
+    await page.waitForSelector('[data-testid=link-state][data-state=online]');
+    southBefore.close();
     const silent = page.locator('[data-testid=notices] [data-kind=centre_silent]', { hasText: 'الجنوب' });
     await silent.waitFor({ timeout: 20_000 });
     const chip = page.locator('[data-testid=silent-centre][data-centre=SOUTH]');

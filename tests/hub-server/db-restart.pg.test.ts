@@ -124,6 +124,16 @@ test(`PostgreSQL restarted ${RESTARTS} times while consoles exchange alerts: the
   probing = false;
   await probe;
 
+  // The leader's workers resume after the last restart (their rounds count up again).
+  const rounds = async () =>
+    Number(/^tansiq_leader_rounds_total (\d+)/m.exec(await (await fetch(`${hub.url}/metrics`)).text())?.[1]);
+  const before = await rounds();
+  const resumed = Date.now();
+  while ((await rounds()) <= before + 2) {
+    if (Date.now() - resumed > 10_000) throw new Error('the leader did not resume its rounds');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+
   expect(hub.child.exitCode).toBeNull();
   expect(statuses.filter((s) => s.status !== 200 && s.status !== 503)).toEqual([]);
   const unavailable = statuses.filter((s) => s.status === 503);

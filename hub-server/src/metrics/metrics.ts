@@ -8,6 +8,8 @@ export interface HubMetrics {
   observeSockets(count: () => number): void;
   /** Counts event-log rows skipped because they could not be read. */
   eventsSkipped: Counter;
+  /** Counts the rounds of leader work (deadlines, presence) this process completed. */
+  leaderRounds: Counter;
 }
 
 /** One registry per hub (no global one), so tests can run several hubs in one process. */
@@ -60,10 +62,17 @@ export function createMetrics(): HubMetrics {
     registers: [registry],
   });
 
+  const leaderRounds = new Counter({
+    name: 'tansiq_leader_rounds_total',
+    help: 'Rounds of leader work (deadline escalation, centre presence) completed by this process',
+    registers: [registry],
+  });
+
   return {
     registry,
     httpMiddleware,
     eventsSkipped,
+    leaderRounds,
     observeSockets(count) {
       socketCount = count;
     },
