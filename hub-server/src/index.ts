@@ -4,7 +4,7 @@ export { createLogger, type Logger } from './logger.ts';
 export type { Database, AppDb } from './db/database.ts';
 export { openDatabase } from './db/open.ts';
 export { openPglite, type EmbeddedDatabase } from './db/pglite.ts';
-export { openPostgres, migratePostgres } from './db/postgres.ts';
+export { openPostgres, migratePostgres, pooledTransactions } from './db/postgres.ts';
 export * as schema from './db/schema.ts';
 export { loadDemoData, type DemoAccount } from './demo/demo.ts';
 export { raiseDemoAlerts } from './demo/demo-alerts.ts';

@@ -9,6 +9,7 @@ import {
   DatabaseSetupError,
   deriveAppUrl,
   openPostgres,
+  pooledTransactions,
   schema,
   type Database,
 } from '@tansiq/hub-server';
@@ -114,4 +115,42 @@ describe('database on the PostgreSQL server', () => {
       await t.close();
     }
   });
+
+  test('a transaction whose connection died before BEGIN gives its pool slot back', async () => {
+    const owner = new pg.Client({ connectionString: server.ownerUrl });
+    await owner.connect();
+    // A pool of one whose next checkouts hand out a connection the server has just closed, as
+    // happens to idle connections when PostgreSQL restarts. (Drizzle's own pooled transaction
+    // runs BEGIN outside its try/finally and loses the slot for good: this test then times out.)
+    class DroppingPool extends pg.Pool {
+      drops = 0;
+      override async connect(): Promise<pg.PoolClient> {
+        const client = await super.connect();
+        if (this.drops > 0) {
+          this.drops--;
+          const { rows } = await client.query<{ pid: number }>('select pg_backend_pid() as pid');
+          await owner.query('select pg_terminate_backend($1)', [rows[0]!.pid]);
+          await new Promise((r) => setTimeout(r, 100));
+        }
+        return client;
+      }
+    }
+    const pool = new DroppingPool({
+      connectionString: deriveAppUrl(server.ownerUrl, server.appRole),
+      max: 1,
+      connectionTimeoutMillis: 2000,
+    });
+    pool.on('error', () => undefined);
+    pool.on('connect', (c) => c.on('error', () => undefined));
+    try {
+      const run = pooledTransactions(pool);
+      pool.drops = 3;
+      for (let i = 0; i < 3; i++) await expect(run((tx) => tx.$count(schema.centres))).rejects.toThrow();
+      // The one slot is free again: the next transaction gets a fresh connection.
+      expect(await run((tx) => tx.$count(schema.centres))).toBeGreaterThanOrEqual(4);
+    } finally {
+      await pool.end();
+      await owner.end();
+    }
+  }, 30_000);
 });

@@ -118,7 +118,10 @@ test(`PostgreSQL restarted ${RESTARTS} times while consoles exchange alerts: the
   for (;;) {
     const res = await fetch(`${hub.url}/readyz`);
     if (res.status === 200) break;
-    if (Date.now() - started > 20_000) throw new Error(`readyz still ${res.status}`);
+    if (Date.now() - started > 20_000)
+      throw new Error(
+        `readyz still ${res.status}: ${await res.text()}\n${hub.stdout().split('\n').slice(-30).join('\n')}`,
+      );
     await new Promise((r) => setTimeout(r, 100));
   }
   probing = false;

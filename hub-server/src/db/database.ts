@@ -28,18 +28,26 @@ export interface Database {
   close(): Promise<void>;
 }
 
+/** Runs `fn` in one database transaction (BEGIN … COMMIT, or ROLLBACK when it throws). */
+export type TransactionRunner = <T>(fn: (tx: AppTx) => Promise<T>) => Promise<T>;
+
 /**
  * The shared body of `asUser`. `setRole` is the application role to switch to when the connection
  * itself is privileged (embedded PGlite runs as its superuser); null on a server, where the pool
- * already connects as the application role.
+ * already connects as the application role. `system` runs the hub's own transactions (on a server,
+ * a pool of their own).
  */
-export function claimsTransaction(db: AppDb, setRole: string | null, systemDb: AppDb = db) {
+export function claimsTransaction(
+  transaction: TransactionRunner,
+  setRole: string | null,
+  system: TransactionRunner = transaction,
+) {
   const once = <T>(
-    handle: AppDb,
+    run: TransactionRunner,
     principal: Principal | SystemClaims,
     fn: (tx: AppTx) => Promise<T>,
   ): Promise<T> =>
-    handle.transaction(async (tx) => {
+    run(async (tx) => {
       // One statement: the role switch (set_config('role') is SET LOCAL ROLE) and the claims.
       await tx.execute(
         sql`select set_config('role', ${setRole ?? 'none'}, true), set_config('tansiq.role', ${principal.role}, true), set_config('tansiq.centre', ${principal.centre ?? ''}, true), set_config('tansiq.user_id', ${principal.userId}, true)`,
@@ -48,13 +56,13 @@ export function claimsTransaction(db: AppDb, setRole: string | null, systemDb: A
     });
   // A transaction that lost a race (deadlock, serialisation failure) rolled back whole: run it again.
   const withRetry = async <T>(
-    handle: AppDb,
+    run: TransactionRunner,
     principal: Principal | SystemClaims,
     fn: (tx: AppTx) => Promise<T>,
   ): Promise<T> => {
     for (let attempt = 1; ; attempt++) {
       try {
-        return await once(handle, principal, fn);
+        return await once(run, principal, fn);
       } catch (err) {
         if (attempt >= RACE_RETRIES || classifyDatabaseError(err) !== 'retry') throw err;
         await new Promise((r) => setTimeout(r, Math.random() * 20 * attempt));
@@ -62,8 +70,8 @@ export function claimsTransaction(db: AppDb, setRole: string | null, systemDb: A
     }
   };
   return {
-    asUser: <T>(principal: Principal, fn: (tx: AppTx) => Promise<T>) => withRetry(db, principal, fn),
-    asSystem: <T>(fn: (tx: AppTx) => Promise<T>) => withRetry(systemDb, SYSTEM_CLAIMS, fn),
+    asUser: <T>(principal: Principal, fn: (tx: AppTx) => Promise<T>) => withRetry(transaction, principal, fn),
+    asSystem: <T>(fn: (tx: AppTx) => Promise<T>) => withRetry(system, SYSTEM_CLAIMS, fn),
   };
 }
 

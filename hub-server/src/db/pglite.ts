@@ -40,7 +40,7 @@ export async function openPglite(options: PgliteOptions = {}): Promise<EmbeddedD
   return {
     kind: 'pglite',
     db,
-    ...claimsTransaction(db, EMBEDDED_APP_ROLE),
+    ...claimsTransaction((fn) => db.transaction(fn), EMBEDDED_APP_ROLE),
     leadership: () => soleLeader,
     async ping() {
       await client.query('select 1');

@@ -3,7 +3,8 @@ import { drizzle } from 'drizzle-orm/node-postgres';
 import { migrate } from 'drizzle-orm/node-postgres/migrator';
 import * as schema from './schema.ts';
 import { migrationsFolder } from './migrations.ts';
-import { claimsTransaction, type Database } from './database.ts';
+import { claimsTransaction, type AppDb, type Database, type TransactionRunner } from './database.ts';
+import { classifyDatabaseError } from './db-errors.ts';
 import { ensureAppRole, type Exec } from './app-role.ts';
 import { advisoryLeader } from './leader.ts';
 import type { Logger } from '../logger.ts';
@@ -94,6 +95,39 @@ function resilientPool(url: string, max: number, name: string, logger: Logger): 
   return pool;
 }
 
+/**
+ * Transactions on a pool, with the client's release in our hands: Drizzle's pooled transaction
+ * runs BEGIN outside its try/finally, so a BEGIN that fails on a connection the server just closed
+ * never gives the client back (drizzle-orm 0.45, upstream issue 6023), and a client whose ROLLBACK
+ * failed goes back to the pool as if healthy. Here the client is always released, and destroyed
+ * (release with the error) when its connection is broken.
+ */
+export function pooledTransactions(pool: pg.Pool): TransactionRunner {
+  // One Drizzle handle per pooled connection (building one costs ~0.1 ms), dropped with it.
+  const handles = new WeakMap<pg.PoolClient, AppDb>();
+  const handleOf = (client: pg.PoolClient): AppDb => {
+    const known = handles.get(client);
+    if (known) return known;
+    const made = drizzle({ client, schema });
+    handles.set(client, made);
+    return made;
+  };
+  return async (fn) => {
+    const client = await pool.connect();
+    const handle = handleOf(client);
+    let broken: Error | undefined;
+    try {
+      return await handle.transaction(fn);
+    } catch (err) {
+      const trouble = classifyDatabaseError(err);
+      if (trouble && trouble !== 'retry') broken = err instanceof Error ? err : new Error(String(err));
+      throw err;
+    } finally {
+      client.release(broken);
+    }
+  };
+}
+
 /** Connections of the hub's own work (event tailer, leader's workers): users cannot exhaust them. */
 const SYSTEM_POOL_MAX = 2;
 
@@ -109,11 +143,15 @@ export async function openPostgres(options: PostgresOptions): Promise<Database> 
     await Promise.all([pool.end(), systemPool.end()]);
     throw err;
   }
-  const db = drizzle({ client: pool, schema });
+  const db: AppDb = drizzle({ client: pool, schema });
+  const transactions = pooledTransactions(pool);
+  // Every transaction on the pool, the services' own `db.transaction` included, releases its
+  // connection whatever happens (see pooledTransactions).
+  db.transaction = (fn) => transactions(fn);
   return {
     kind: 'postgres',
     db,
-    ...claimsTransaction(db, null, drizzle({ client: systemPool, schema })),
+    ...claimsTransaction(transactions, null, pooledTransactions(systemPool)),
     leadership: () => advisoryLeader(appUrl),
     async ping() {
       await systemPool.query('select 1');
