@@ -1,4 +1,5 @@
 import { pino, type Logger } from 'pino';
+import { DrizzleQueryError } from 'drizzle-orm';
 import { classifyDatabaseError, describeDatabaseError } from './db/db-errors.ts';
 
 export type { Logger };
@@ -27,8 +28,12 @@ export const redactedPaths = [
  */
 export function serializeError(err: unknown): Record<string, unknown> {
   if (!(err instanceof Error)) return { message: String(err) };
+  const cause = err.cause as { severity?: unknown } | undefined;
   const fromDatabase =
-    err.name === 'DrizzleQueryError' || classifyDatabaseError(err) !== null || 'severity' in err;
+    err instanceof DrizzleQueryError ||
+    classifyDatabaseError(err) !== null ||
+    'severity' in err ||
+    (typeof cause === 'object' && cause !== null && 'severity' in cause);
   if (fromDatabase) return { type: err.name, ...describeDatabaseError(err.cause ?? err) };
   return { type: err.name, message: err.message, stack: err.stack };
 }

@@ -1,5 +1,6 @@
 import { Writable } from 'node:stream';
 import { expect, test } from 'vitest';
+import { DrizzleQueryError } from 'drizzle-orm';
 import { createLogger } from '@tansiq/hub-server';
 
 test('tokens, passwords, authorization and cookie never reach a log line', () => {
@@ -33,4 +34,30 @@ test('tokens, passwords, authorization and cookie never reach a log line', () =>
   }
   expect(out).toContain('[redacted]');
   expect(JSON.parse(out)).toMatchObject({ msg: 'login', req: { headers: { host: 'hub' } } });
+});
+
+test('a failed query is logged by its code and message: never its parameters (a password hash) or its client', async () => {
+  const lines: string[] = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _enc, done) {
+      lines.push(chunk.toString());
+      done();
+    },
+  });
+  const logger = createLogger('info', sink);
+  const hash = '$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHQ$aGFzaGhhc2hoYXNo';
+  const cause = Object.assign(new Error('invalid byte sequence for encoding "UTF8": 0x00'), {
+    code: '22021',
+    severity: 'ERROR',
+    client: { _connectionCallback: true, password: 'db-password' },
+  });
+  const failed = new DrizzleQueryError('insert into users (password_hash) values ($1)', [hash], cause);
+  logger.error({ err: failed }, 'unexpected error');
+  const out = lines.join('');
+  expect(out).not.toContain(hash);
+  expect(out).not.toContain('db-password');
+  expect(out).not.toContain('_connectionCallback');
+  expect(JSON.parse(out)).toMatchObject({
+    err: { code: '22021', message: expect.stringContaining('invalid byte sequence') },
+  });
 });
