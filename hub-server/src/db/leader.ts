@@ -26,7 +26,8 @@ export function advisoryLeader(url: string): Leadership {
     if (leading && client) return true;
     try {
       if (!client) {
-        const c = new pg.Client({ connectionString: url });
+        // Bounded connect and keep-alive: a leader whose link hangs must give up, not wait for ever.
+        const c = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5000, keepAlive: true });
         c.on('error', drop);
         c.on('end', drop);
         await c.connect();

@@ -39,6 +39,8 @@ export async function migratePostgres(options: PostgresOptions): Promise<string>
   const appUrl = options.appUrl ?? deriveAppUrl(options.ownerUrl, options.appRole, options.appPassword);
   const appRole = decodeURIComponent(new URL(appUrl).username);
   const owner = new pg.Client({ connectionString: options.ownerUrl });
+  // A connection lost mid-migration fails the query in progress; the event itself must not end the process.
+  owner.on('error', (err) => options.logger.warn({ err }, 'PostgreSQL owner connection lost'));
   await owner.connect();
   try {
     await owner.query('select pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
