@@ -13,6 +13,8 @@ export interface FloodResult {
   statuses: Map<number, number>;
   floodReplies: Map<string, number>;
   floodSocketsOpen: number;
+  /** Times the hub closed a flooding socket for going on after rate_limited. */
+  floodDisconnects: number;
   refusedSocket: string | null;
   workerRounds: number;
   workerLongestGapMs: number;
@@ -69,10 +71,22 @@ export async function runFlood(
   const statuses = new Map<number, number>();
   const count = (status: number) => statuses.set(status, (statuses.get(status) ?? 0) + 1);
   let flooding = true;
+  let disconnected = 0;
   const flood = flooders.map(async (socket) => {
+    socket.on('disconnect', () => disconnected++);
     while (flooding) {
+      if (!socket.connected) {
+        // Closed for ignoring its limits: an attacker connects again at once.
+        const back = new Promise<void>((resolve) => {
+          socket.once('connect', () => resolve());
+          socket.once('connect_error', () => setTimeout(resolve, 50));
+        });
+        socket.connect();
+        await back;
+        continue;
+      }
       const reply = (await socket
-        .timeout(30_000)
+        .timeout(5_000)
         .emitWithAck('resume', { after: 0 })
         .catch(() => ({ error: { code: 'timeout' } }))) as { events?: unknown[]; error?: { code: string } };
       const key = reply.error?.code ?? 'replayed';
@@ -121,6 +135,7 @@ export async function runFlood(
     statuses,
     floodReplies,
     floodSocketsOpen: flooders.filter((s) => s.connected).length,
+    floodDisconnects: disconnected,
     refusedSocket,
     workerRounds: t.hub.workers.stats.rounds - roundsBefore,
     workerLongestGapMs: t.hub.workers.stats.longestGapMs,

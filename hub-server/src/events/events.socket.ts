@@ -8,6 +8,8 @@ import { readEventsFor, type SkippedEvent } from './events.service.ts';
 import type { ReceiptsService } from './receipts.service.ts';
 
 const DEFAULT_PAGE = 500;
+/** Events read from the database at a time while a replay is assembled. */
+const READ_CHUNK = 100;
 
 /**
  * `resume`: replays from the database what the user may see after `after`, up to the tailer's
@@ -50,16 +52,21 @@ export function eventsSocket(
               database,
               socket.data.auth.principal,
               cursor,
-              max - collected.length,
+              Math.min(READ_CHUNK, max - collected.length),
               upTo,
               skipped,
             );
             collected.push(...page.events);
-            if (page.full) {
+            if (page.full && collected.length >= max) {
               sentUpTo = Math.max(sentUpTo, page.last!);
               return { events: collected, head: page.last!, more: true };
             }
-            cursor = upTo;
+            if (page.full) {
+              // Read in short chunks with a turn of the event loop between them: the embedded
+              // database runs on this thread, and one long read would hold every other request.
+              cursor = page.last!;
+              await new Promise((resolve) => setImmediate(resolve));
+            } else cursor = upTo;
           }
         },
         // A replay reads up to `limit` events: it costs more than a ping.

@@ -50,7 +50,13 @@ export interface DispatchDeps {
   budget: RequestBudget;
   userId: () => string;
   health: DatabaseHealth;
+  /** Called when the socket goes on sending after too many `rate_limited` answers. */
+  ignoresLimits: () => void;
 }
+
+/** `rate_limited` answers one socket may get in a window before it is taken to ignore them. */
+export const REFUSALS_BEFORE_DISCONNECT = 50;
+const REFUSAL_WINDOW_MS = 10_000;
 
 /**
  * The one entry point for everything a client sends: Socket.IO middleware that answers every
@@ -61,6 +67,18 @@ export interface DispatchDeps {
  */
 export function dispatcher(routes: SocketRoutes, deps: DispatchDeps) {
   const table = new Map<string, SocketRoute>(Object.entries(routes) as [string, SocketRoute][]);
+  // A console backs off when told rate_limited; a client that keeps sending costs the hub a
+  // refusal per frame, so past a bound its connection is closed instead.
+  let refusals = 0;
+  let windowStart = Date.now();
+  const refused = () => {
+    const now = Date.now();
+    if (now - windowStart > REFUSAL_WINDOW_MS) {
+      windowStart = now;
+      refusals = 0;
+    }
+    if (++refusals === REFUSALS_BEFORE_DISCONNECT) deps.ignoresLimits();
+  };
   const answer = async (frame: unknown[]): Promise<unknown> => {
     const { name, args } = splitFrame(frame);
     const known = typeof name === 'string' ? table.get(name) : undefined;
@@ -100,6 +118,7 @@ export function dispatcher(routes: SocketRoutes, deps: DispatchDeps) {
       const body: ErrorBody = (
         err instanceof AppError ? err : toAppError(err, deps.logger, deps.health)
       ).toBody();
+      if (body.error.code === 'rate_limited') refused();
       reply(body);
     });
   };

@@ -118,6 +118,10 @@ export function createSocketServer(
         budget,
         health: deps.health,
         userId: () => socket.data.auth.principal.userId,
+        ignoresLimits: () => {
+          logger.warn({ userId: principal.userId }, 'socket ignores rate limits; disconnected');
+          socket.disconnect(true);
+        },
       }),
     );
   });

@@ -1,12 +1,14 @@
 import { parseArgs } from 'node:util';
 import { httpBench } from './http.bench.ts';
 import { fanoutBench } from './fanout.bench.ts';
+import { floodBench } from './flood.bench.ts';
 
 const usage = `Usage: pnpm bench [name] [--connections N] [--seconds S] [--consoles N] [--rate R]
 
 Benchmarks (each prints its figures against a baseline measured in the same run):
   http     the hub's HTTP stack vs a bare node:http server (default: 50 connections, 5 s)
   fanout   live alerts to N consoles vs a bare Socket.IO io.emit (default: 2000 consoles, 10 alerts/s, 20 s)
+  flood    other users' alerts and /healthz while one account floods from 6 sockets vs no flood (default: 10 s each)
   all      every benchmark (the default)`;
 
 interface Options {
@@ -19,6 +21,7 @@ interface Options {
 const benches: Record<string, (o: Options) => Promise<void>> = {
   http: (o) => httpBench({ connections: o.connections, seconds: o.seconds ?? 5 }),
   fanout: (o) => fanoutBench({ consoles: o.consoles, rate: o.rate, seconds: o.seconds ?? 20 }),
+  flood: (o) => floodBench({ seconds: o.seconds ?? 10, sockets: 6 }),
 };
 
 async function main(): Promise<void> {
