@@ -157,7 +157,7 @@ export function createHub({ config, database, logger }: HubDeps): Hub {
   app.use(usersRoutes(failures, auth, usersService));
   app.use(auditRoutes(db, failures, auth));
   app.use(centresRoutes(db, auth));
-  app.use(alertsRoutes(auth, alerts));
+  app.use(alertsRoutes(auth, alerts, receipts));
   app.use(eventsRoutes(database, auth, skipped));
   app.use('/api', apiNotFound);
   app.use(consoleRoutes(config.TANSIQ_CONSOLE_DIR, logger));

@@ -67,10 +67,11 @@ describe('alerts snapshot: a fresh console starts from it instead of replaying t
   test('for every role and centre, snapshot + the events after its head = the whole log replayed', async () => {
     for (const u of testUsers) {
       const me = as.get(u.username)!;
+      const res = await me('GET', '/api/v1/alerts/snapshot');
+      // Replayed after the snapshot: sending it records its deliveries, events after its head.
       const replayed = new Map<string, unknown>();
       apply(replayed, await eventsAfter(me, 0));
 
-      const res = await me('GET', '/api/v1/alerts/snapshot');
       expect(res.status, u.username).toBe(200);
       const snapshot = alertsSnapshotSchema.parse(res.body);
       const resumed = new Map<string, unknown>(

@@ -13,9 +13,10 @@ import { parseInput } from '../http/errors.ts';
 import { authOf, requestContext, requireAuth } from '../access/access.ts';
 import type { AuthService } from '../auth/auth.service.ts';
 import type { AlertsService } from './alerts.service.ts';
+import type { ReceiptsService } from '../events/receipts.service.ts';
 import { alertForReader } from './alerts.mapper.ts';
 
-export function alertsRoutes(auth: AuthService, alerts: AlertsService): Router {
+export function alertsRoutes(auth: AuthService, alerts: AlertsService, receipts: ReceiptsService): Router {
   const router = Router();
   router.use('/api/v1/alerts', requireAuth(auth));
   router.use('/api/v1/border', requireAuth(auth));
@@ -40,6 +41,11 @@ export function alertsRoutes(auth: AuthService, alerts: AlertsService): Router {
   router.get('/api/v1/alerts/snapshot', async (req, res) => {
     const auth = authOf(req);
     const snapshot = await alerts.snapshot(auth);
+    // The snapshot is what this console starts from: its alerts have reached the caller's centre.
+    await receipts.delivered(
+      auth,
+      snapshot.alerts.map((a) => a.id),
+    );
     res.json({ ...snapshot, alerts: snapshot.alerts.map((a) => alertForReader(auth.principal, a)) });
   });
 

@@ -76,9 +76,10 @@ export function eventsSocket(
         if (receiptMark === null) return { ok: true as const };
         const upTo = Math.min(seq, live() ? tailer.head : sentUpTo);
         if (upTo > receiptMark) {
-          const from = receiptMark;
-          receiptMark = upTo;
-          await receipts.record(socket.data.auth, from, upTo);
+          // Recording twice is harmless (the first delivery wins); losing one is not: move the
+          // mark only once it is stored.
+          await receipts.record(socket.data.auth, receiptMark, upTo);
+          receiptMark = Math.max(receiptMark, upTo);
         }
         return { ok: true as const };
       }),

@@ -1,8 +1,9 @@
-import { and, eq, gt, lte, sql } from 'drizzle-orm';
+import { and, eq, gt, inArray, lte, sql } from 'drizzle-orm';
 import type { Database } from '../db/database.ts';
 import type { AuthContext } from '../auth/auth.service.ts';
 import { alertDeliveries } from '../alerts/alert-activity.table.ts';
 import { loadAlert } from '../alerts/alerts.service.ts';
+import { alerts } from '../alerts/alerts.table.ts';
 import { alertEvent, appendEvent } from './events.service.ts';
 import { events } from './events.table.ts';
 
@@ -17,12 +18,13 @@ export class ReceiptsService {
     private readonly committed: () => void,
   ) {}
 
+  /** The alerts created in (after, upTo] and addressed to the caller's centre reached one of its consoles. */
   async record(auth: AuthContext, after: number, upTo: number): Promise<void> {
     const { principal } = auth;
     if (principal.centre === null || upTo <= after) return;
     const centre = principal.centre;
-    const appended = await this.database.asUser(principal, async (tx) => {
-      const created = await tx
+    const created = await this.database.asUser(principal, (tx) =>
+      tx
         .select({ alertId: events.entityId })
         .from(events)
         .where(
@@ -32,8 +34,28 @@ export class ReceiptsService {
             lte(events.seq, upTo),
             sql`${centre} = any(${events.recipients})`,
           ),
-        );
-      const ids = [...new Set(created.map((c) => c.alertId).filter((id): id is string => !!id))].sort();
+        ),
+    );
+    await this.delivered(
+      auth,
+      created.map((c) => c.alertId).filter((id): id is string => !!id),
+    );
+  }
+
+  /**
+   * These alerts reached a console of the caller's centre (a receipt, or a snapshot the hub sent):
+   * the first time for each alert addressed to the centre records when, and announces it.
+   */
+  async delivered(auth: AuthContext, alertIds: string[]): Promise<void> {
+    const { principal } = auth;
+    if (principal.centre === null || alertIds.length === 0) return;
+    const centre = principal.centre;
+    const appended = await this.database.asUser(principal, async (tx) => {
+      const addressed = await tx
+        .select({ id: alerts.id })
+        .from(alerts)
+        .where(and(inArray(alerts.id, [...new Set(alertIds)]), sql`${centre} = any(${alerts.recipients})`));
+      const ids = addressed.map((a) => a.id).sort();
       if (ids.length === 0) return 0;
       // One statement, in id order, before any event: an acknowledgement of the same centre holds
       // the alert row and may wait on one of these rows, never the other way round.
