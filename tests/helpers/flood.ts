@@ -1,4 +1,5 @@
 import { performance } from 'node:perf_hooks';
+import { expect } from 'vitest';
 import type { Socket } from 'socket.io-client';
 import type { Alert } from '@tansiq/shared';
 import type { TestHub } from './hub.ts';
@@ -145,4 +146,26 @@ export async function runFlood(
   for (const s of flooders) s.close();
   west.close();
   return result;
+}
+
+/** One line of figures for the test's annotation. */
+export function describeFlood(where: string, r: FloodResult): string {
+  return `flood (${where}): alert p99 ${percentile(r.deliveryMs, 99).toFixed(0)} ms, /healthz p99 ${percentile(r.healthMs, 99).toFixed(0)} ms, worker longest gap ${r.workerLongestGapMs} ms, flood replies ${JSON.stringify(Object.fromEntries(r.floodReplies))}, flooding sockets closed ${r.floodDisconnects} times`;
+}
+
+/**
+ * What a flood must leave intact. Functional bounds only (a starved hub took 8–20 s per /healthz
+ * before the per-account budget); the latency goals are measured by `pnpm bench flood`.
+ */
+export function expectServedDespiteFlood(r: FloodResult, workerIntervalMs: number): void {
+  expect(r.refusedSocket).toBe('too_many_connections');
+  expect(r.floodReplies.get('rate_limited') ?? 0).toBeGreaterThan(0);
+  // Sockets that go on sending after rate_limited are closed.
+  expect(r.floodDisconnects).toBeGreaterThan(0);
+  expect([...r.statuses.keys()].filter((s) => s >= 500)).toEqual([]);
+  expect(r.alertsDelivered).toBe(r.alertsSent);
+  expect(percentile(r.deliveryMs, 99)).toBeLessThan(5000);
+  expect(percentile(r.healthMs, 99)).toBeLessThan(2000);
+  expect(r.workerRounds).toBeGreaterThan(0);
+  expect(r.workerLongestGapMs).toBeLessThan(workerIntervalMs * 8);
 }

@@ -3,7 +3,8 @@ import { expect, test } from 'vitest';
 import { DrizzleQueryError } from 'drizzle-orm';
 import { createLogger } from '@tansiq/hub-server';
 
-test('tokens, passwords, authorization and cookie never reach a log line', () => {
+/** A logger at level info whose lines are kept in memory. */
+function capturedLogger() {
   const lines: string[] = [];
   const sink = new Writable({
     write(chunk: Buffer, _enc, done) {
@@ -11,7 +12,11 @@ test('tokens, passwords, authorization and cookie never reach a log line', () =>
       done();
     },
   });
-  const logger = createLogger('info', sink);
+  return { lines, logger: createLogger('info', sink) };
+}
+
+test('tokens, passwords, authorization and cookie never reach a log line', () => {
+  const { lines, logger } = capturedLogger();
   logger.info(
     {
       password: 'hunter2',
@@ -37,14 +42,7 @@ test('tokens, passwords, authorization and cookie never reach a log line', () =>
 });
 
 test('a failed query is logged by its code and message: never its parameters (a password hash) or its client', async () => {
-  const lines: string[] = [];
-  const sink = new Writable({
-    write(chunk: Buffer, _enc, done) {
-      lines.push(chunk.toString());
-      done();
-    },
-  });
-  const logger = createLogger('info', sink);
+  const { lines, logger } = capturedLogger();
   const hash = '$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHQ$aGFzaGhhc2hoYXNo';
   const cause = Object.assign(new Error('invalid byte sequence for encoding "UTF8": 0x00'), {
     code: '22021',
