@@ -165,15 +165,15 @@ export const configSchema = z.object({
   TANSIQ_EVENT_POLL_MS: whole('milliseconds', 10, 10000)
     .default(250)
     .describe('How often a hub reads the event log for events other hub processes committed'),
-  TANSIQ_SOCKET_BUDGET_PER_10S: whole('an integer', 10, 100000)
+  TANSIQ_SOCKET_BUDGET_PER_10S: whole('an integer', 10, 1000000)
     .default(300)
     .describe(
       'Cost units one account may spend on socket requests in 10 s, across all its sockets (a ping costs 1, a replay of 500 events 6)',
     ),
-  TANSIQ_SOCKETS_PER_USER: whole('an integer', 1, 100)
+  TANSIQ_SOCKETS_PER_USER: whole('an integer', 1, 100000)
     .default(6)
     .describe('Sockets one account may hold open at once on a hub process; more are refused'),
-  TANSIQ_USER_CONCURRENT_REQUESTS: whole('an integer', 1, 50)
+  TANSIQ_USER_CONCURRENT_REQUESTS: whole('an integer', 1, 10000)
     .default(2)
     .describe('Socket requests of one account that run against the database at once; more wait their turn'),
   TANSIQ_METRICS_TOKEN: z

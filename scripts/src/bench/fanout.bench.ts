@@ -6,6 +6,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createUser, openPglite } from '@tansiq/hub-server';
 import { cpuMicros, rssBytes } from './proc.ts';
+import { login, PASSWORD } from './accounts.ts';
 
 export interface FanoutOptions {
   consoles: number;
@@ -30,7 +31,6 @@ interface Measured extends ClientSummary {
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repoRoot = path.resolve(here, '../../..');
 const tsx = ['--import', 'tsx'];
-const PASSWORD = 'benchmark-password-0123';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const message = <T>(child: ChildProcess, type: string) =>
@@ -72,15 +72,6 @@ async function stopClients(child: ChildProcess): Promise<ClientSummary> {
   return done;
 }
 
-async function login(url: string, username: string): Promise<string> {
-  const res = await fetch(`${url}/api/v1/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username, password: PASSWORD }),
-  });
-  return ((await res.json()) as { accessToken: string }).accessToken;
-}
-
 async function measureHub(o: FanoutOptions): Promise<{ result: Measured; template: unknown }> {
   const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'tansiq-bench-'));
   const database = await openPglite({ dataDir });
@@ -106,6 +97,11 @@ async function measureHub(o: FanoutOptions): Promise<{ result: Measured; templat
       TANSIQ_DATA_DIR: dataDir,
       TANSIQ_DEMO_DATA: 'off',
       LOG_LEVEL: 'warn',
+      // Every console here is the same account: lift the per-account limits so the benchmark
+      // measures fan-out, not the flood protection.
+      TANSIQ_SOCKETS_PER_USER: String(o.consoles + 10),
+      TANSIQ_SOCKET_BUDGET_PER_10S: '1000000',
+      TANSIQ_USER_CONCURRENT_REQUESTS: String(o.consoles + 10),
     },
     stdio: 'inherit',
   });

@@ -4,13 +4,13 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { io as connect, type Socket } from 'socket.io-client';
 import { createHub, createLogger, createUser, openPglite, testConfig } from '@tansiq/hub-server';
+import { login, PASSWORD } from './accounts.ts';
 
 export interface FloodOptions {
   seconds: number;
   sockets: number;
 }
 
-const PASSWORD = 'benchmark-password-0123';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const p = (values: number[], q: number) => {
   const sorted = [...values].sort((a, b) => a - b);
@@ -26,15 +26,6 @@ interface Phase {
   floodRequests: number;
   /** How long a replay of the whole log took to come back (the flood's own requests). */
   replayP50: number;
-}
-
-async function login(url: string, username: string): Promise<string> {
-  const res = await fetch(`${url}/api/v1/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username, password: PASSWORD }),
-  });
-  return ((await res.json()) as { accessToken: string }).accessToken;
 }
 
 function socketOf(url: string, token: string): Promise<Socket> {
