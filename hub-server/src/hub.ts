@@ -34,11 +34,16 @@ import { LeaderWorkers } from './workers.ts';
 import { DatabaseHealth } from './db/database-health.ts';
 import { FailureAudit } from './audit/failure-audit.ts';
 import { AuditCheckpoints, checkpointFile } from './audit/audit-checkpoints.ts';
+import { ShiftCalendar } from './handovers/shifts.ts';
+import { HandoversService } from './handovers/handovers.service.ts';
+import { handoversRoutes } from './handovers/handovers.routes.ts';
 
 export interface HubDeps {
   config: Config;
   database: Database;
   logger: Logger;
+  /** The wall clock shifts are read from (tests move it to the next shift); default: the system's. */
+  clock?: () => Date;
 }
 
 export interface Hub {
@@ -49,6 +54,7 @@ export interface Hub {
   workers: LeaderWorkers;
   /** The alert service REST and sockets use (demo data raises alerts through it). */
   alerts: AlertsService;
+  handovers: HandoversService;
   /** Starts the background parts, then listens; resolves with the bound address (port 0 picks one). */
   listen(port?: number, host?: string): Promise<AddressInfo>;
   /** Stops the background parts, closes every socket and the HTTP server. Does not close the database. */
@@ -86,7 +92,7 @@ const refuseUndecodablePaths: express.RequestHandler = (req, _res, next) => {
 };
 
 /** Assembles the whole hub from explicit dependencies; nothing global, so tests can run many. */
-export function createHub({ config, database, logger }: HubDeps): Hub {
+export function createHub({ config, database, logger, clock = () => new Date() }: HubDeps): Hub {
   const metrics = createMetrics();
   const health = new DatabaseHealth(database.kind === 'pglite' ? config.TANSIQ_DATA_DIR : null);
   const { db } = database;
@@ -120,6 +126,16 @@ export function createHub({ config, database, logger }: HubDeps): Hub {
   const usersService = new UsersService(db, auth);
   const alerts = new AlertsService(database, centres, config.TANSIQ_ACK_DEADLINES, committed, failures);
   const receipts = new ReceiptsService(database, committed);
+  const calendar = new ShiftCalendar(config.TANSIQ_SHIFTS, config.TANSIQ_TIMEZONE);
+  const handovers = new HandoversService(
+    database,
+    centres,
+    calendar,
+    config.TANSIQ_HANDOVER_GRACE_MINUTES,
+    committed,
+    failures,
+    clock,
+  );
 
   const app = express();
   app.disable('x-powered-by');
@@ -157,7 +173,8 @@ export function createHub({ config, database, logger }: HubDeps): Hub {
   app.use(usersRoutes(failures, auth, usersService));
   app.use(auditRoutes(db, failures, auth));
   app.use(centresRoutes(db, auth));
-  app.use(alertsRoutes(auth, alerts, receipts));
+  app.use(alertsRoutes(auth, alerts, receipts, handovers));
+  app.use(handoversRoutes(auth, handovers));
   app.use(eventsRoutes(database, auth, skipped));
   app.use('/api', apiNotFound);
   app.use(consoleRoutes(config.TANSIQ_CONSOLE_DIR, logger));
@@ -179,6 +196,8 @@ export function createHub({ config, database, logger }: HubDeps): Hub {
     centres,
     io: sockets,
     config,
+    calendar,
+    clock,
     committed,
     logger: logger.child({ domain: 'workers' }),
     onRound: () => metrics.leaderRounds.inc(),
@@ -191,6 +210,7 @@ export function createHub({ config, database, logger }: HubDeps): Hub {
     tailer,
     workers,
     alerts,
+    handovers,
     async listen(port = config.PORT, host = config.HOST) {
       await centres.refresh();
       await tailer.start();

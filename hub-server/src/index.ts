@@ -24,3 +24,7 @@ export {
   type Checkpoint,
 } from './audit/audit-checkpoints.ts';
 export { hubKeys, keyFilePath } from './auth/hub-key.ts';
+export { verifyHandoverChains, type ChainVerification } from './handovers/verify.ts';
+export { announceOverdueHandovers } from './handovers/overdue.worker.ts';
+export { ShiftCalendar, parseShifts } from './handovers/shifts.ts';
+export { sealOf, sealInput, type ChainLink } from './handovers/seal.ts';

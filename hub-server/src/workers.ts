@@ -6,10 +6,12 @@ import type { HubIo } from './realtime/socket-server.ts';
 import type { CentresCache } from './centres/centres.cache.ts';
 import { escalateDueDeadlines } from './alerts/escalation.worker.ts';
 import { checkPresence } from './presence/presence.worker.ts';
+import { announceOverdueHandovers } from './handovers/overdue.worker.ts';
+import type { ShiftCalendar } from './handovers/shifts.ts';
 
 /**
- * The periodic work that must run on exactly one hub process: deadline escalation and centre
- * presence. Each tick, a process that holds (or can take) the PostgreSQL advisory lock does it.
+ * The periodic work that must run on exactly one hub process: deadline escalation, centre
+ * presence and overdue handovers. Each tick, a process that holds (or can take) the PostgreSQL advisory lock does it.
  */
 export class LeaderWorkers {
   private timer: NodeJS.Timeout | undefined;
@@ -26,6 +28,8 @@ export class LeaderWorkers {
       centres: CentresCache;
       io: HubIo;
       config: Config;
+      calendar: ShiftCalendar;
+      clock: () => Date;
       committed: () => void;
       logger: Logger;
       /** Called after each completed round of leader work. */
@@ -50,23 +54,33 @@ export class LeaderWorkers {
   }
 
   /** One round; exported for tests that must not wait for the timer. */
-  async tick(): Promise<{ leader: boolean; escalated: number; announced: number }> {
-    const { database, centres, io, config, committed, logger } = this.deps;
+  async tick(): Promise<{ leader: boolean; escalated: number; announced: number; overdue: number }> {
+    const { database, centres, io, config, calendar, clock, committed, logger } = this.deps;
+    const idle = { leader: false, escalated: 0, announced: 0, overdue: 0 };
     try {
-      if (!(await this.leadership?.check())) return { leader: false, escalated: 0, announced: 0 };
+      if (!(await this.leadership?.check())) return idle;
       const escalated = await escalateDueDeadlines(database);
       const announced = await checkPresence(
         database,
         centres.joint(),
         async (centre) => (await io.in(`centre:${centre}`).fetchSockets()).length > 0,
         config.TANSIQ_CENTRE_SILENT_AFTER,
+        // A centre is called silent only while one of its shifts is on.
+        () => calendar.current(clock()) !== null,
       );
-      if (escalated + announced > 0) committed();
+      const overdue = await announceOverdueHandovers(
+        database,
+        centres.joint(),
+        calendar,
+        config.TANSIQ_HANDOVER_GRACE_MINUTES,
+        clock(),
+      );
+      if (escalated + announced + overdue > 0) committed();
       this.countRound();
-      return { leader: true, escalated, announced };
+      return { leader: true, escalated, announced, overdue };
     } catch (err) {
       if (!this.stopped) logger.error({ err }, 'leader work failed; retrying on the next tick');
-      return { leader: false, escalated: 0, announced: 0 };
+      return idle;
     }
   }
 

@@ -9,6 +9,7 @@ import {
   openDatabase,
   verifyAudit,
   verifyCheckpoints,
+  verifyHandoverChains,
   readCheckpoints,
   checkpointFile,
   hubKeys,
@@ -26,6 +27,9 @@ Commands:
                  recompute the audit log's hash chain and check it against the signed checkpoints
                  (TANSIQ_AUDIT_CHECKPOINT_FILE by default); names the first row or checkpoint that
                  does not fit (exit 1) and the head it found
+  handovers verify [--centre C]
+                 recompute every handover seal and each centre's chain (or one centre's); names the
+                 first handover or addendum that does not match (exit 1)
   help           this text
 
 The database is chosen by the same environment variables as the hub (see README.md).`;
@@ -120,6 +124,31 @@ async function auditVerify(args: string[]): Promise<void> {
   });
 }
 
+async function handoversVerify(args: string[]): Promise<void> {
+  const { values } = (() => {
+    try {
+      return parseArgs({ args, options: { centre: { type: 'string' } }, strict: true });
+    } catch (err) {
+      throw new UsageError((err as Error).message);
+    }
+  })();
+  await withDatabase(async (database) => {
+    const result = await verifyHandoverChains(database, values.centre);
+    if (!result.ok) {
+      process.stdout.write(
+        `handover chain of ${result.centre} BROKEN at ${result.kind} ${result.id} (position ${result.position}): ${result.reason} (${result.verified} links before it verified)\n`,
+      );
+      process.exitCode = 1;
+      return;
+    }
+    if (result.centres.length === 0) process.stdout.write('no sealed handovers\n');
+    for (const c of result.centres)
+      process.stdout.write(
+        `handover chain of ${c.centre} intact: ${c.links} links verified, head ${c.head?.slice(0, 16) ?? '-'}…\n`,
+      );
+  });
+}
+
 const commands: Record<string, (args: string[]) => Promise<void>> = {
   async migrate() {
     await withDatabase(async (database) => {
@@ -145,6 +174,10 @@ const commands: Record<string, (args: string[]) => Promise<void>> = {
   async audit(args) {
     if (args[0] !== 'verify') throw new UsageError('expected "audit verify"');
     await auditVerify(args.slice(1));
+  },
+  async handovers(args) {
+    if (args[0] !== 'verify') throw new UsageError('expected "handovers verify"');
+    await handoversVerify(args.slice(1));
   },
   async help() {
     process.stdout.write(`${usage}\n`);

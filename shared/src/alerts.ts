@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { isoTime, plainText } from './text.ts';
 import { crossings } from './border/crossings.ts';
+import { centreShiftSchema } from './handovers.ts';
 import { sectorIds } from './border/sectors.ts';
 import { alertCategorySchema, centreCodeSchema, severitySchema, tlpSchema, alertStatuses } from './domain.ts';
 
@@ -92,6 +93,8 @@ export const alertsSnapshotSchema = z.object({
   head: z.number().int().min(0),
   alerts: z.array(z.union([alertSchema, boardAlertSchema])),
   silentCentres: z.record(z.string(), z.string()),
+  /** Each joint centre's shift and handover status, for the roles that may see it. */
+  shifts: z.array(centreShiftSchema).default([]),
 });
 export type AlertsSnapshot = z.infer<typeof alertsSnapshotSchema>;
 

@@ -8,3 +8,4 @@ export * from './alerts.ts';
 export * from './border/sectors.ts';
 export * from './border/crossings.ts';
 export * from './text.ts';
+export * from './handovers.ts';

@@ -120,16 +120,21 @@ export function centreKindFor(role: Role): 'joint' | 'studies' | null {
 
 /** What decides who may read an event of the log. */
 export interface EventSharing {
-  audience: 'alert' | 'staff' | 'hub';
+  audience: 'alert' | 'handover' | 'staff' | 'hub';
   centre: string | null;
   tlp: string | null;
   recipients: readonly string[];
 }
 
-/** Alert events are readable as their alert is; staff events (centre:silent/back) by every role but admin; hub events by no user. */
+/**
+ * Alert events are readable as their alert is; handover events as their centre's handovers are
+ * (the board's copy is status only); staff events (centre:silent/back) by every role but admin;
+ * hub events by no user.
+ */
 export function canReadEvent(p: Principal, e: EventSharing): boolean {
   if (e.audience === 'hub') return false; // messages between hub processes (session ended)
   if (e.audience === 'staff') return p.role !== 'admin';
+  if (e.audience === 'handover') return e.centre !== null && handoverAccess(p, e.centre) !== null;
   if (e.centre === null || e.tlp === null) return false;
   return canReadAlert(p, { centre: e.centre, tlp: e.tlp as Tlp, recipients: e.recipients });
 }

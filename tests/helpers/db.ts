@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
 import pg from 'pg';
 import { inject } from 'vitest';
+import type { SQL } from 'drizzle-orm';
 import {
   createLogger,
   openPglite,
@@ -75,4 +76,9 @@ export async function queryError(promise: Promise<unknown>): Promise<string> {
     return cause instanceof Error ? cause.message : String((err as Error).message);
   }
   throw new Error('the query succeeded');
+}
+
+/** Rows of a raw query (the engines' result types differ; both carry `rows`). */
+export async function selectRows<T>(database: Database, query: SQL): Promise<T[]> {
+  return ((await database.db.execute(query)) as unknown as { rows: T[] }).rows;
 }

@@ -32,7 +32,12 @@ function testDataDir(): string {
 
 /** A real hub on a random port of 127.0.0.1, on a cloned PGlite unless a database is given. */
 export async function startTestHub(
-  options: { database?: Database; config?: Partial<Record<keyof Config, string>> } = {},
+  options: {
+    database?: Database;
+    config?: Partial<Record<keyof Config, string>>;
+    /** The clock the hub reads shifts from. */
+    clock?: () => Date;
+  } = {},
 ): Promise<TestHub> {
   const database = options.database ?? (await openTestPglite());
   const config = testConfig({
@@ -41,7 +46,12 @@ export async function startTestHub(
     TANSIQ_DATA_DIR: testDataDir(),
     ...options.config,
   });
-  const hub = createHub({ config, database, logger: createLogger('silent') });
+  const hub = createHub({
+    config,
+    database,
+    logger: createLogger('silent'),
+    ...(options.clock ? { clock: options.clock } : {}),
+  });
   const address = await hub.listen(0, '127.0.0.1');
   return {
     hub,

@@ -15,8 +15,14 @@ import type { AuthService } from '../auth/auth.service.ts';
 import type { AlertsService } from './alerts.service.ts';
 import type { ReceiptsService } from '../events/receipts.service.ts';
 import { alertForReader } from './alerts.mapper.ts';
+import type { HandoversService } from '../handovers/handovers.service.ts';
 
-export function alertsRoutes(auth: AuthService, alerts: AlertsService, receipts: ReceiptsService): Router {
+export function alertsRoutes(
+  auth: AuthService,
+  alerts: AlertsService,
+  receipts: ReceiptsService,
+  handovers: HandoversService,
+): Router {
   const router = Router();
   router.use('/api/v1/alerts', requireAuth(auth));
   router.use('/api/v1/border', requireAuth(auth));
@@ -46,7 +52,12 @@ export function alertsRoutes(auth: AuthService, alerts: AlertsService, receipts:
       auth,
       snapshot.alerts.map((a) => a.id),
     );
-    res.json({ ...snapshot, alerts: snapshot.alerts.map((a) => alertForReader(auth.principal, a)) });
+    res.json({
+      ...snapshot,
+      alerts: snapshot.alerts.map((a) => alertForReader(auth.principal, a)),
+      // Each visible joint centre's shift and handover status, live from here on through events.
+      shifts: await handovers.shifts(auth),
+    });
   });
 
   router.get('/api/v1/alerts/:id', async (req, res) => {

@@ -23,6 +23,7 @@ import type { z } from 'zod';
 import type { alertListQuerySchema, timelineEntrySchema } from '@tansiq/shared';
 import type { AppTx, Database } from '../db/database.ts';
 import { errors, Refusal } from '../http/errors.ts';
+import { actorOf, userChange } from '../access/user-change.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import type { FailureAudit } from '../audit/failure-audit.ts';
 import type { AuthContext } from '../auth/auth.service.ts';
@@ -95,42 +96,24 @@ function requestHash(input: CreateAlert, recipients: string[]): string {
  */
 export class AlertsService {
   constructor(
-    private readonly database: Database,
+    readonly database: Database,
     private readonly centres: CentresCache,
     private readonly deadlines: AckDeadlines,
     /** Called after every commit that appended events (the tailer delivers them). */
-    private readonly committed: () => void,
-    private readonly failures: FailureAudit,
+    readonly committed: () => void,
+    readonly failures: FailureAudit,
   ) {}
 
-  /** Runs a user's change; a policy refusal is audited after the transaction has rolled back. */
-  private async change<T>(
+  private change<T>(
     auth: AuthContext,
     source: string | null,
     fn: (tx: AppTx, p: Principal) => Promise<T>,
   ): Promise<T> {
-    try {
-      return await this.database.asUser(auth.principal, (tx) => fn(tx, auth.principal));
-    } catch (err) {
-      if (err instanceof Refusal) {
-        await this.failures.record(
-          { principal: { ...auth.principal, username: auth.username }, source },
-          {
-            action: err.action,
-            outcome: 'refused',
-            targetType: err.target.type,
-            ...(err.target.id ? { targetId: err.target.id } : {}),
-          },
-        );
-      }
-      throw err;
-    } finally {
-      this.committed();
-    }
+    return userChange(this, auth, source, fn);
   }
 
   private actor(auth: AuthContext, source: string | null) {
-    return { principal: { ...auth.principal, username: auth.username }, source };
+    return actorOf(auth, source);
   }
 
   /** Creates an alert at the caller's centre; the same id and body again returns the same alert. */

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import { isTimeZone, parseShifts } from '../handovers/shifts.ts';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 
@@ -176,6 +177,28 @@ export const configSchema = z.object({
   TANSIQ_USER_CONCURRENT_REQUESTS: whole('an integer', 1, 10000)
     .default(2)
     .describe('Socket requests of one account that run against the database at once; more wait their turn'),
+  TANSIQ_SHIFTS: z
+    .string()
+    .default('08:00,20:00')
+    .refine((s) => {
+      try {
+        parseShifts(s);
+        return true;
+      } catch {
+        return false;
+      }
+    }, 'expected shift change times such as 08:00,20:00 or shifts such as 07:00-15:00,15:00-23:00')
+    .describe(
+      'Shifts of every joint centre, in TANSIQ_TIMEZONE: change times (08:00,20:00) or explicit shifts (07:00-15:00,15:00-23:00)',
+    ),
+  TANSIQ_TIMEZONE: z
+    .string()
+    .default('Africa/Tripoli')
+    .refine(isTimeZone, 'expected an IANA time zone such as Africa/Tripoli')
+    .describe('Time zone the shift times are read in'),
+  TANSIQ_HANDOVER_GRACE_MINUTES: whole('minutes', 0, 1440)
+    .default(30)
+    .describe('A shift with no accepted handover this long after it ended raises handover:overdue'),
   TANSIQ_METRICS_TOKEN: z
     .string()
     .min(16, 'expected at least 16 characters')

@@ -26,4 +26,9 @@ export const appGrants: Record<string, ReadonlyArray<'SELECT' | 'INSERT' | 'UPDA
   // The event numbering counter, advanced by the events trigger.
   event_counter: ['SELECT', 'UPDATE'],
   centre_presence: ['SELECT', 'INSERT', 'UPDATE'],
+  // Accepted handovers are sealed: a trigger refuses their UPDATE and DELETE.
+  handovers: ['SELECT', 'INSERT', 'UPDATE'],
+  handover_thread: ['SELECT', 'INSERT'],
+  handover_addenda: ['SELECT', 'INSERT'],
+  handover_overdue: ['SELECT', 'INSERT'],
 };

@@ -8,3 +8,4 @@ export { briefs } from '../briefs/briefs.table.ts';
 export { alertAcks, alertUpdates, alertDeliveries, alertDeadlines } from '../alerts/alert-activity.table.ts';
 export { events } from '../events/events.table.ts';
 export { centrePresence } from '../presence/presence.table.ts';
+export { handovers, handoverThread, handoverAddenda, handoverOverdue } from '../handovers/handovers.table.ts';

@@ -1,8 +1,8 @@
-import { canReadEvent, centreKindFor, roles, type Principal, type Role } from '@tansiq/shared';
+import { canReadEvent, centreKindFor, roles, type HubEvent, type Principal, type Role } from '@tansiq/shared';
 import { endSockets, type HubIo } from '../realtime/socket-server.ts';
 import { SESSION_ENDED } from '../auth/auth.service.ts';
 import type { CentresCache } from '../centres/centres.cache.ts';
-import { projectFor, type EventRow, type SkippedEvent } from './events.service.ts';
+import { projectFor, projectionOf, type EventRow, type SkippedEvent } from './events.service.ts';
 
 /** Sockets wait in this room, receiving nothing live, until their resume has caught them up. */
 export const RESUMING_ROOM = 'resuming';
@@ -52,11 +52,15 @@ export class EventDelivery {
       return;
     }
     const allowed = classes.filter((p) => canReadEvent(p, row));
-    const full = allowed.filter((p) => p.role !== 'board').map((p) => audienceRoom(p.role, p.centre));
-    // Projected before anything is sent: a row that cannot be read reaches no one.
-    const staff = full.length > 0 ? projectFor({ role: 'officer' }, row) : null;
-    const board = allowed.some((p) => p.role === 'board') ? projectFor({ role: 'board' }, row) : null;
-    if (staff) io.local.to(full).except(RESUMING_ROOM).emit('event', staff);
-    if (board) io.local.to(audienceRoom('board', null)).except(RESUMING_ROOM).emit('event', board);
+    // One copy per projection, made before anything is sent: a row that cannot be read reaches no one.
+    const copies = new Map<string, { event: HubEvent; rooms: string[] }>();
+    for (const p of allowed) {
+      const kind = projectionOf(p, row);
+      let copy = copies.get(kind);
+      if (!copy) copies.set(kind, (copy = { event: projectFor(p, row), rooms: [] }));
+      copy.rooms.push(audienceRoom(p.role, p.centre));
+    }
+    for (const { event, rooms } of copies.values())
+      io.local.to(rooms).except(RESUMING_ROOM).emit('event', event);
   }
 }

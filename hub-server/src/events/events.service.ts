@@ -3,12 +3,14 @@ import { bigint, integer, pgTable } from 'drizzle-orm/pg-core';
 import {
   alertSchema,
   canReadEvent,
+  handoverSchema,
   readsBoardFieldsOnly,
   type Alert,
   type HubEvent,
   type Principal,
 } from '@tansiq/shared';
 import { alertForReader } from '../alerts/alerts.mapper.ts';
+import { handoverForReader, toStatus } from '../handovers/handovers.mapper.ts';
 import type { AppTx, Database } from '../db/database.ts';
 import { events } from './events.table.ts';
 
@@ -16,7 +18,7 @@ export type EventRow = typeof events.$inferSelect;
 
 export interface NewEvent {
   type: string;
-  audience: 'alert' | 'staff' | 'hub';
+  audience: 'alert' | 'handover' | 'staff' | 'hub';
   centre?: string | null;
   tlp?: string | null;
   recipients?: string[];
@@ -55,8 +57,20 @@ export async function appendEvent(tx: AppTx, event: NewEvent): Promise<void> {
   });
 }
 
-/** A board screen sees board fields of an alert only. Throws on a row it cannot read. */
-export function projectFor(principal: Pick<Principal, 'role'>, row: EventRow): HubEvent {
+/**
+ * Which copy of an event a reader gets: a board sees board fields of an alert and the status of a
+ * handover; a coordinator a handover without the alerts it may not open; everyone else the event.
+ */
+export function projectionOf(
+  principal: Pick<Principal, 'role'>,
+  row: Pick<EventRow, 'audience'>,
+): 'full' | 'board' | 'redacted' {
+  if (readsBoardFieldsOnly(principal)) return 'board';
+  return row.audience === 'handover' && principal.role === 'coordinator' ? 'redacted' : 'full';
+}
+
+/** The event as `principal` reads it (see projectionOf). Throws on a row it cannot read. */
+export function projectFor(principal: Principal, row: EventRow): HubEvent {
   const data = row.data as Record<string, unknown> | null;
   if (typeof data !== 'object' || data === null || Array.isArray(data))
     throw new Error('event data is not an object');
@@ -66,6 +80,18 @@ export function projectFor(principal: Pick<Principal, 'role'>, row: EventRow): H
     const alert = data.alert as Alert;
     if (readsBoardFieldsOnly(principal))
       return { seq: row.seq, type: row.type, data: { alert: alertForReader(principal, alert) } };
+  }
+  if (row.audience === 'handover' && row.type !== 'handover:overdue') {
+    const parsed = handoverSchema.safeParse(data.handover);
+    if (!parsed.success) throw new Error('handover event without a readable handover');
+    const handover = parsed.data;
+    if (readsBoardFieldsOnly(principal))
+      return { seq: row.seq, type: row.type, data: { handover: toStatus(handover) } };
+    return {
+      seq: row.seq,
+      type: row.type,
+      data: { ...data, handover: handoverForReader(principal, handover) },
+    };
   }
   return { seq: row.seq, type: row.type, data };
 }

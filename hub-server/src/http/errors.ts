@@ -29,8 +29,9 @@ export class Refusal extends AppError {
   constructor(
     readonly action: string,
     readonly target: { type: string; id?: string },
+    message = 'not allowed',
   ) {
-    super(403, 'forbidden', 'not allowed');
+    super(403, 'forbidden', message);
   }
 }
 

@@ -5,14 +5,17 @@ import { centrePresence } from './presence.table.ts';
 
 /**
  * For each joint centre: a console connected keeps it present (and announces `centre:back` after a
- * silence); none for `silentAfterSeconds` announces `centre:silent`, once per silence.
+ * silence); none for `silentAfterSeconds` while a shift is on announces `centre:silent`, once per
+ * silence. Off shift, an empty centre is expected: the silence clock starts when the shift does.
  */
 export async function checkPresence(
   database: Database,
   jointCentres: string[],
   connected: (centre: string) => Promise<boolean>,
   silentAfterSeconds: number,
+  onShift: () => boolean = () => true,
 ): Promise<number> {
+  const shiftOn = onShift();
   const online = new Map(await Promise.all(jointCentres.map(async (c) => [c, await connected(c)] as const)));
   return database.asSystem(async (tx) => {
     let announced = 0;
@@ -38,6 +41,12 @@ export async function checkPresence(
           });
           announced++;
         }
+      } else if (!shiftOn) {
+        // Nobody is expected: the silence is counted from the start of the next shift.
+        await tx
+          .update(centrePresence)
+          .set({ lastSeenAt: sql`now()` })
+          .where(eq(centrePresence.centre, centre));
       } else if (!row.silentSince && Date.now() - row.lastSeenAt.getTime() >= silentAfterSeconds * 1000) {
         await tx
           .update(centrePresence)
