@@ -11,6 +11,21 @@ export function createConsoleRouter() {
       { path: '/login', name: 'login', component: LoginView, meta: { public: true } },
       { path: '/', name: 'board', component: BoardView },
       {
+        path: '/handovers',
+        name: 'handovers',
+        component: () => import('./features/handovers/HandoversView.vue'),
+      },
+      {
+        path: '/handovers/:id',
+        name: 'handover',
+        component: () => import('./features/handovers/HandoversView.vue'),
+      },
+      {
+        path: '/handovers/:id/print',
+        name: 'handover-print',
+        component: () => import('./features/handovers/HandoverPrint.vue'),
+      },
+      {
         path: '/admin/users',
         name: 'users',
         component: () => import('./features/users/UsersView.vue'),

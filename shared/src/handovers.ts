@@ -188,6 +188,17 @@ export const handoverStatusSchema = z.object({
 });
 export type HandoverStatusRecord = z.infer<typeof handoverStatusSchema>;
 
+/** A row of a handover list, for those who may read handovers in full. */
+export const handoverSummarySchema = handoverStatusSchema.extend({
+  author: signatorySchema,
+  submittedAt: z.string().nullable(),
+  acceptedBy: signatorySchema.nullable(),
+  seal: sealSchema.nullable(),
+  /** Entries in the thread (questions and answers). */
+  thread: z.number().int(),
+});
+export type HandoverSummary = z.infer<typeof handoverSummarySchema>;
+
 /** Per joint centre: the shift now, the last accepted handover, and whether a handover is overdue. */
 export const centreShiftSchema = z.object({
   centre: z.string(),
@@ -212,3 +223,10 @@ export const handoverEventTypes = [
   'handover:overdue',
   'handover:amended',
 ] as const;
+
+/** Replies of the handover routes. */
+export const handoverReplySchema = z.object({ handover: handoverSchema });
+export const handoverListReplySchema = z.object({
+  handovers: z.array(z.union([handoverSummarySchema, handoverStatusSchema])),
+});
+export const centreShiftsReplySchema = z.object({ shifts: z.array(centreShiftSchema) });

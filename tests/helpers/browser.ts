@@ -55,3 +55,39 @@ export async function signIn(page: Page, url: string, username: string, password
   await page.click('button[type=submit]');
   await page.waitForSelector('[data-testid=user-menu]');
 }
+
+const axeSource = fs.readFile(path.join(repoRoot, 'tests/node_modules/axe-core/axe.min.js'), 'utf8');
+
+/**
+ * Runs axe-core (WCAG 2.x A and AA rules) on the page as it is and returns the serious and
+ * critical violations, each as "rule: target". The script is evaluated through the DevTools
+ * protocol, which the hub's Content-Security-Policy does not govern.
+ */
+export async function accessibilityViolations(page: Page): Promise<string[]> {
+  await page.evaluate(await axeSource);
+  const violations = await page.evaluate(async () => {
+    const axe = (
+      window as unknown as {
+        axe: {
+          run(
+            ctx: Document,
+            opts: object,
+          ): Promise<{
+            violations: Array<{ id: string; impact: string | null; nodes: Array<{ target: unknown[] }> }>;
+          }>;
+        };
+      }
+    ).axe;
+    const result = await axe.run(document, {
+      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21aa'] },
+    });
+    return result.violations.map((v) => ({
+      id: v.id,
+      impact: v.impact,
+      targets: v.nodes.map((n) => JSON.stringify(n.target)),
+    }));
+  });
+  return violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .flatMap((v) => v.targets.map((target) => `${v.id}: ${target}`));
+}

@@ -8,6 +8,7 @@ import {
   type HandoverContent,
   type HandoverSnapshot,
   type HandoverStatusRecord,
+  type HandoverSummary,
   type Principal,
   type Signatory,
 } from '@tansiq/shared';
@@ -659,14 +660,6 @@ export class HandoversService {
     });
   }
 }
-
-export type HandoverSummary = HandoverStatusRecord & {
-  author: Signatory;
-  submittedAt: string | null;
-  acceptedBy: Signatory | null;
-  seal: Handover['seal'];
-  thread: number;
-};
 
 function summaryOf(h: Handover): HandoverSummary {
   return {

@@ -4,10 +4,12 @@ import { io, type Socket } from 'socket.io-client';
 import {
   alertsSnapshotSchema,
   borderImpactSchema,
+  centreShiftsReplySchema,
   centresListSchema,
   type Alert,
   type BoardAlert,
   type Centre,
+  type CentreShift,
   type ClientToServerEvents,
   type ErrorBody,
   type HubEvent,
@@ -26,7 +28,14 @@ export type LinkState = 'connecting' | 'online' | 'reconnecting' | 'offline';
 
 export interface Notice {
   id: string;
-  kind: 'escalated' | 'escalated_manual' | 'centre_silent' | 'centre_back';
+  kind:
+    | 'escalated'
+    | 'escalated_manual'
+    | 'centre_silent'
+    | 'centre_back'
+    | 'handover_submitted'
+    | 'handover_returned'
+    | 'handover_overdue';
   centre: string;
   alertId: string | null;
   title: string | null;
@@ -68,6 +77,10 @@ export const useLiveStore = defineStore('live', () => {
   const muted = ref(localStorage.getItem(MUTED_KEY) === '1');
   /** Rises by one whenever events changed alerts: views that fetch details watch it. */
   const revision = ref(0);
+  /** Rises by one with every handover event: the handovers screen reloads what it shows. */
+  const handoverRevision = ref(0);
+  /** Each visible joint centre's shift and handover status (snapshot, then refreshed on events). */
+  const shifts = ref<CentreShift[]>([]);
 
   let socket: HubSocket | null = null;
   let db: LocalDb | null = null;
@@ -104,7 +117,36 @@ export const useLiveStore = defineStore('live', () => {
     if (e.type === 'centre:silent' && data.centre)
       silentCentres.value.set(data.centre, data.lastSeenAt ?? new Date().toISOString());
     if (e.type === 'centre:back' && data.centre) silentCentres.value.delete(data.centre);
+    if (e.type.startsWith('handover:')) {
+      handoverRevision.value++;
+      scheduleShifts();
+    }
     if (catchingUp) return;
+    const handover = (e.data as { handover?: { centre: string; submittedBy?: { userId: string } | null } })
+      .handover;
+    if (e.type === 'handover:overdue' && data.centre) {
+      pushNotice({
+        kind: 'handover_overdue',
+        centre: data.centre,
+        alertId: null,
+        title: null,
+        at: new Date().toISOString(),
+      });
+      if (!muted.value) chime('urgent');
+    } else if (
+      (e.type === 'handover:submitted' || e.type === 'handover:returned') &&
+      handover &&
+      session.user?.role === 'supervisor' &&
+      handover.centre === me
+    ) {
+      pushNotice({
+        kind: e.type === 'handover:submitted' ? 'handover_submitted' : 'handover_returned',
+        centre: handover.centre,
+        alertId: null,
+        title: null,
+        at: new Date().toISOString(),
+      });
+    }
     if (e.type === 'alert:created' && data.alert && me && data.alert.centre !== me) {
       if (data.alert.recipients.includes(me)) {
         fresh.value.add(data.alert.id);
@@ -179,6 +221,7 @@ export const useLiveStore = defineStore('live', () => {
         changed.set(alert.id, alert);
       }
       silentCentres.value = new Map(Object.entries(snapshot.silentCentres));
+      shifts.value = snapshot.shifts;
       lastApplied.value = snapshot.head;
       persist(changed);
     } catch {
@@ -247,6 +290,22 @@ export const useLiveStore = defineStore('live', () => {
         if (!isError(reply)) receipted = Math.max(receipted, seq);
       });
     }, 400);
+  }
+
+  let shiftsTimer: ReturnType<typeof setTimeout> | undefined;
+  function scheduleShifts(): void {
+    clearTimeout(shiftsTimer);
+    shiftsTimer = setTimeout(() => void refreshShifts(), 300);
+  }
+
+  async function refreshShifts(): Promise<void> {
+    if (!session.accessToken || session.user?.role === 'admin' || session.user?.role === 'analyst') return;
+    try {
+      const reply = await request('GET', '/api/v1/handovers/shifts', centreShiftsReplySchema);
+      shifts.value = reply.shifts;
+    } catch {
+      // Kept as last known; the next handover event or reconnect asks again.
+    }
   }
 
   function scheduleImpact(): void {
@@ -338,6 +397,7 @@ export const useLiveStore = defineStore('live', () => {
       void useOutboxStore().flush();
       void refreshImpact();
       void refreshCentres();
+      void refreshShifts();
     });
     socket.on('disconnect', () => goneOffline(navigator.onLine ? 'reconnecting' : 'offline'));
     socket.on('connect_error', (err) => {
@@ -380,6 +440,8 @@ export const useLiveStore = defineStore('live', () => {
     fresh.value = new Set();
     silentCentres.value = new Map();
     impact.value = [];
+    shifts.value = [];
+    clearTimeout(shiftsTimer);
     link.value = 'offline';
     offlineSince.value = null;
   }
@@ -426,6 +488,9 @@ export const useLiveStore = defineStore('live', () => {
     centres,
     muted,
     revision,
+    handoverRevision,
+    shifts,
+    refreshShifts,
     start,
     stop,
     send,
