@@ -7,6 +7,8 @@ export const clientConfigSchema = z.object({
   /** A tile URL template (`https://tiles.example/{z}/{x}/{y}.png`) or null for the bundled offline basemap. */
   tileUrl: z.string().nullable(),
   defaultLocale: z.enum(['ar', 'en']),
+  /** The time zone shifts are defined in: the console shows shift times in it. */
+  timeZone: z.string().default('Africa/Tripoli'),
 });
 export type ClientConfig = z.infer<typeof clientConfigSchema>;
 

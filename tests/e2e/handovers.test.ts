@@ -81,6 +81,9 @@ describe('shift handover in Chromium: EAST drafts, the incoming supervisor retur
     outgoing = await open('supervisor.east');
     const { page } = outgoing;
     await page.getByTestId('nav-handovers').click();
+    // Shift times read in Africa/Tripoli (shifts change at 08:00 and 20:00 there), whatever the
+    // browser's own zone (UTC here).
+    expect(await page.getByTestId('shift-EAST').innerText()).toMatch(/(08|20):00 – \S+ (08|20):00/);
     await page.getByTestId('open-draft').click();
     await page.waitForSelector('[data-testid=handover-sheet][data-status=draft]');
     await page.waitForSelector(`[data-testid=compiled] a[data-alert="${alert.id}"]`);

@@ -69,6 +69,7 @@ export function systemRoutes(deps: {
     const body: ClientConfig = {
       version: hubVersion,
       tileUrl: deps.config.TANSIQ_TILE_URL ?? null,
+      timeZone: deps.config.TANSIQ_TIMEZONE,
       defaultLocale: 'ar',
     };
     res.json(body);
