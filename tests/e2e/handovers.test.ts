@@ -97,6 +97,22 @@ describe('shift handover in Chromium: EAST drafts, the incoming supervisor retur
     await page.reload();
     await page.waitForSelector('[data-testid=handover-sheet][data-status=draft]');
     expect(await page.locator('input[name=task]').last().inputValue()).toBe(TASK);
+    // A dropped link: what is typed stays on the device, survives a reload, and reaches the hub
+    // when the link is back.
+    await page.evaluate(async () => {
+      await navigator.serviceWorker.ready;
+    });
+    await outgoing.context.setOffline(true);
+    await page.getByTestId('add-event').click();
+    await page.getByLabel('الحدث').last().fill('مرور قافلة إغاثة عند 14:00');
+    await page.waitForSelector('[data-testid=save-state][data-state=pending]');
+    await page.reload();
+    await page.waitForSelector('[data-testid=handover-sheet][data-status=draft]');
+    expect(await page.getByLabel('الحدث').last().inputValue()).toBe('مرور قافلة إغاثة عند 14:00');
+    await outgoing.context.setOffline(false);
+    await page.waitForSelector('[data-testid=save-state][data-state=saved]', { timeout: 20_000 });
+    const saved = await (await caller(t.url, 'supervisor.east'))('GET', `/api/v1/handovers/${handoverId}`);
+    expect(JSON.stringify(saved.body)).toContain('مرور قافلة إغاثة عند 14:00');
     await page.screenshot({ path: await screenshotPath('handover-draft-ar') });
     await expectAccessible(page, 'draft');
     await page.getByTestId('submit-handover').click();

@@ -20,6 +20,8 @@ interface LocalDraft {
   /** The hub's revision this copy was typed on. */
   revision: number;
   content: HandoverContent;
+  /** The hub's copy it was typed on: shown again when the hub is out of reach after a reload. */
+  handover: Handover;
 }
 
 const SAVE_AFTER_MS = 800;
@@ -88,7 +90,16 @@ export const useHandoversStore = defineStore('handovers', () => {
   }
 
   async function open(id: string): Promise<void> {
-    show((await request('GET', `/api/v1/handovers/${id}`, handoverReplySchema)).handover);
+    try {
+      show((await request('GET', `/api/v1/handovers/${id}`, handoverReplySchema)).handover);
+    } catch (err) {
+      // No link: a draft typed on this device is shown from here and saved when the hub is back.
+      const mine = err instanceof ApiError ? null : local(id);
+      if (!mine) throw err;
+      current.value = { ...mine.handover, content: mine.content };
+      saveState.value = 'pending';
+      scheduleSave(RETRY_MS);
+    }
   }
 
   /** Opens (or creates) the draft of the caller's centre for the shift on now. */
@@ -103,7 +114,10 @@ export const useHandoversStore = defineStore('handovers', () => {
     const h = current.value;
     if (!h || !editable.value) return;
     current.value = { ...h, content };
-    keepLocal({ handoverId: h.id, revision: h.revision, content }, h.id);
+    keepLocal(
+      { handoverId: h.id, revision: h.revision, content, handover: local(h.id)?.handover ?? h },
+      h.id,
+    );
     saveState.value = 'pending';
     scheduleSave(SAVE_AFTER_MS);
   }
@@ -130,7 +144,7 @@ export const useHandoversStore = defineStore('handovers', () => {
         const newer = local(h.id);
         const typedSince = newer && JSON.stringify(newer.content) !== JSON.stringify(mine.content);
         if (typedSince) {
-          keepLocal({ ...newer, revision: handover.revision }, h.id);
+          keepLocal({ ...newer, revision: handover.revision, handover }, h.id);
           current.value = { ...handover, content: newer.content };
           saveState.value = 'pending';
           scheduleSave(SAVE_AFTER_MS);
