@@ -29,6 +29,10 @@ describe('configuration', () => {
     ['TANSIQ_DB_POOL_MAX', '0'],
     ['TANSIQ_DB_APP_ROLE', 'Robert"); drop table users;--'],
     ['LOG_LEVEL', 'loud'],
+    ['TANSIQ_SHIFTS', '8am,8pm'],
+    ['TANSIQ_SHIFTS', '07:00-15:00,14:00-22:00'],
+    ['TANSIQ_TIMEZONE', 'Libya/Nowhere'],
+    ['TANSIQ_HANDOVER_GRACE_MINUTES', '-5'],
   ])('%s=%j is refused with a message naming the variable', (name, value) => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ [name]: value })).toThrow(

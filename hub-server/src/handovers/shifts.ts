@@ -52,6 +52,17 @@ export function parseShifts(spec: string): ShiftTemplate[] {
   return shifts;
 }
 
+/**
+ * The instant a day's wall clock shows `minutes` after its midnight (past 24 h: on the next day).
+ * Calendar arithmetic, not a duration: across a daylight-saving change 12:00 is still 12:00.
+ */
+function wallClock(day: DateTime, minutes: number): Date {
+  return day
+    .plus({ days: Math.floor(minutes / 1440) })
+    .set({ hour: Math.floor((minutes % 1440) / 60), minute: minutes % 60 })
+    .toJSDate();
+}
+
 export function isTimeZone(zone: string): boolean {
   return IANAZone.isValidZone(zone);
 }
@@ -77,12 +88,8 @@ export class ShiftCalendar {
     const out: Shift[] = [];
     for (const offset of [-1, 0, 1]) {
       const base = day.plus({ days: offset });
-      for (const t of this.templates) {
-        out.push({
-          start: base.plus({ minutes: t.start }).toJSDate(),
-          end: base.plus({ minutes: t.end }).toJSDate(),
-        });
-      }
+      for (const t of this.templates)
+        out.push({ start: wallClock(base, t.start), end: wallClock(base, t.end) });
     }
     return out.sort((a, b) => a.start.getTime() - b.start.getTime());
   }
