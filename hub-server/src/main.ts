@@ -4,6 +4,7 @@ import { openDatabase } from './db/open.ts';
 import type { Database } from './db/database.ts';
 import { loadDemoData, type DemoAccount } from './demo/demo.ts';
 import { raiseDemoAlerts } from './demo/demo-alerts.ts';
+import { recordDemoHandovers } from './demo/demo-handovers.ts';
 import { createHub, type Hub } from './hub.ts';
 
 // A shutdown that has not finished by then exits anyway, well inside a 10 s orchestrator limit.
@@ -76,8 +77,10 @@ async function main(): Promise<void> {
     installShutdown(hub, database, logger);
     const address = await hub.listen();
     if (accounts.length > 0) {
-      const raised = await raiseDemoAlerts(hub.alerts, new Map(accounts.map((a) => [a.username, a])));
-      logger.info({ raised }, 'demo alerts raised');
+      const users = new Map(accounts.map((a) => [a.username, a]));
+      const raised = await raiseDemoAlerts(hub.alerts, users);
+      const handedOver = await recordDemoHandovers(hub.handovers, users);
+      logger.info({ raised, handedOver }, 'demo alerts raised, demo handovers recorded');
     }
     logger.info({ port: address.port, host: address.address, database: database.kind }, 'hub listening');
   } catch (err) {

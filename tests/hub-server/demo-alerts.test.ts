@@ -1,6 +1,12 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { loadDemoData, raiseDemoAlerts, schema } from '@tansiq/hub-server';
-import type { Alert, BorderImpact } from '@tansiq/shared';
+import {
+  loadDemoData,
+  raiseDemoAlerts,
+  recordDemoHandovers,
+  schema,
+  verifyHandoverChains,
+} from '@tansiq/hub-server';
+import type { Alert, BorderImpact, CentreShift, Handover } from '@tansiq/shared';
 import { startTestHub, type TestHub } from '../helpers/hub.ts';
 import { api } from '../helpers/users.ts';
 
@@ -12,7 +18,9 @@ describe('demo alerts on a new database', () => {
     t = await startTestHub();
     const accounts = await loadDemoData(t.database.db);
     passwords = new Map(accounts.map((a) => [a.username, a.password]));
-    expect(await raiseDemoAlerts(t.hub.alerts, new Map(accounts.map((a) => [a.username, a])))).toBe(4);
+    const users = new Map(accounts.map((a) => [a.username, a]));
+    expect(await raiseDemoAlerts(t.hub.alerts, users)).toBe(4);
+    expect(await recordDemoHandovers(t.hub.handovers, users)).toBe(1);
   });
   afterAll(() => t.close());
 
@@ -35,5 +43,22 @@ describe('demo alerts on a new database', () => {
     expect(analyst.alerts.some((a) => a.tlp === 'RED')).toBe(false);
     const impact = (await (await as('officer.east'))('GET', '/api/v1/border/impact')).body as BorderImpact;
     expect(impact.sectors.find((s) => s.sector === 'TCD')?.level).toBe('high');
+  });
+
+  test('EAST’s last shift is handed over and sealed; the next draft carries its flagged items and task', async () => {
+    expect(await verifyHandoverChains(t.database)).toMatchObject({
+      ok: true,
+      centres: [{ centre: 'EAST', links: 1 }],
+    });
+    const coordinator = await as('coordinator');
+    const shifts = ((await coordinator('GET', '/api/v1/handovers/shifts')).body as { shifts: CentreShift[] })
+      .shifts;
+    expect(shifts.find((s) => s.centre === 'EAST')?.lastAccepted?.acceptedBy).toBe(
+      'مشرف المناوبة البديل — الشرق',
+    );
+    const draft = (
+      (await (await as('supervisor.east'))('POST', '/api/v1/handovers', {})).body as { handover: Handover }
+    ).handover;
+    expect(draft.carried.map((c) => c.kind).sort()).toEqual(['event', 'resource', 'task']);
   });
 });

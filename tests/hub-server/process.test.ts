@@ -35,7 +35,10 @@ describe('the hub process (main.ts) on PGlite', () => {
       'officer.east',
       'officer.south',
       'officer.west',
+      'relief.east',
       'supervisor.east',
+      'supervisor.south',
+      'supervisor.west',
     ]);
     expect((await fetch(`${hub.url}/readyz`)).status).toBe(200);
 

@@ -70,7 +70,7 @@ const demoAlerts: DemoAlert[] = [
   },
 ];
 
-function contextOf(
+export function contextOf(
   username: string,
   user: { id: string; role: Principal['role']; centre: string | null },
 ): AuthContext {

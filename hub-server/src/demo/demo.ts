@@ -19,6 +19,20 @@ const demoUsers: Omit<DemoAccount, 'id' | 'password'>[] = [
   { username: 'officer.west', displayName: 'ضابط مناوب — الغرب', role: 'officer', centre: 'WEST' },
   { username: 'officer.south', displayName: 'ضابط مناوب — الجنوب', role: 'officer', centre: 'SOUTH' },
   { username: 'supervisor.east', displayName: 'مشرف المناوبة — الشرق', role: 'supervisor', centre: 'EAST' },
+  // A second EAST supervisor: the one who accepts (or returns) a handover the first one wrote.
+  {
+    username: 'relief.east',
+    displayName: 'مشرف المناوبة البديل — الشرق',
+    role: 'supervisor',
+    centre: 'EAST',
+  },
+  { username: 'supervisor.west', displayName: 'مشرف المناوبة — الغرب', role: 'supervisor', centre: 'WEST' },
+  {
+    username: 'supervisor.south',
+    displayName: 'مشرف المناوبة — الجنوب',
+    role: 'supervisor',
+    centre: 'SOUTH',
+  },
   { username: 'analyst', displayName: 'محلل — مركز الدراسات', role: 'analyst', centre: 'STUDIES' },
   { username: 'coordinator', displayName: 'منسق الفريق الفني المشترك', role: 'coordinator', centre: null },
   { username: 'board', displayName: 'شاشة غرفة الاجتماعات', role: 'board', centre: null },

@@ -80,12 +80,25 @@ export class HandoversService {
   constructor(
     readonly database: Database,
     private readonly centres: CentresCache,
-    private readonly calendar: ShiftCalendar,
+    readonly calendar: ShiftCalendar,
     private readonly graceMinutes: number,
     readonly committed: () => void,
     readonly failures: FailureAudit,
     private readonly now: () => Date = () => new Date(),
   ) {}
+
+  /** The same service reading another clock (demo data writes an earlier shift's handover). */
+  at(now: () => Date): HandoversService {
+    return new HandoversService(
+      this.database,
+      this.centres,
+      this.calendar,
+      this.graceMinutes,
+      this.committed,
+      this.failures,
+      now,
+    );
+  }
 
   private async signatory(tx: AppTx, p: Principal): Promise<Signatory> {
     const [u] = await tx.select({ name: users.displayName }).from(users).where(eq(users.id, p.userId));
