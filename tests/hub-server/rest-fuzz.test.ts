@@ -26,6 +26,15 @@ const ROUTES: Array<[string, string, string?]> = [
   ['POST', '/api/v1/alerts/:id/updates', 'note'],
   ['POST', '/api/v1/alerts/:id/resolve', 'resolve'],
   ['POST', '/api/v1/alerts/:id/escalate', 'escalate'],
+  ['GET', '/api/v1/handovers'],
+  ['GET', '/api/v1/handovers/shifts'],
+  ['POST', '/api/v1/handovers'],
+  ['GET', '/api/v1/handovers/:id'],
+  ['PATCH', '/api/v1/handovers/:id', 'handoverPatch'],
+  ['POST', '/api/v1/handovers/:id/submit', 'submit'],
+  ['POST', '/api/v1/handovers/:id/return', 'giveBack'],
+  ['POST', '/api/v1/handovers/:id/accept'],
+  ['POST', '/api/v1/handovers/:id/addenda', 'note'],
 ];
 
 /** The strings that broke the hub before: NUL, year 0, huge numbers, overlong UTF-8, prototype keys. */
@@ -69,6 +78,10 @@ const FIELDS = [
   'body',
   'outcome',
   'note',
+  'content',
+  'revision',
+  'answer',
+  'question',
   '__proto__',
 ];
 const value = fc.oneof(hostileString, fc.jsonValue({ maxDepth: 2 }));
@@ -97,6 +110,26 @@ const VALID: Record<string, Record<string, unknown>> = {
   userPatch: { displayName: 'Fuzz' },
   password: { password: 'a long enough password' },
   login: { username: 'officer.east', password: 'wrong password' },
+  handoverPatch: {
+    content: {
+      events: [{ id: '6f1c0c9e-5b7a-4a55-9a43-0f6d7c1b2a11', text: 'e', flagged: true }],
+      resources: [
+        {
+          id: '6f1c0c9e-5b7a-4a55-9a43-0f6d7c1b2a12',
+          name: 'r',
+          state: 'degraded',
+          note: '',
+          flagged: false,
+        },
+      ],
+      tasks: [{ id: '6f1c0c9e-5b7a-4a55-9a43-0f6d7c1b2a13', text: 't', flagged: false }],
+      notes: 'n',
+      cleared: [],
+    },
+    revision: 1,
+  },
+  submit: { answer: 'a' },
+  giveBack: { question: 'q' },
 };
 /** Mostly the known-hostile strings: a random one rarely reaches the database through a schema. */
 const sharp = fc.oneof(
@@ -117,10 +150,11 @@ const bodyFor = (template?: string) =>
 const QUERY_KEYS = ['after', 'limit', 'since', 'status', 'centre', 'severity', 'actor', 'action', 'q'];
 const query = fc.dictionary(fc.constantFrom(...QUERY_KEYS), hostileString, { maxKeys: 4 });
 /** Real ids (an alert, a user the fuzz may change) so that writes reach the database. */
-const real = { alert: '', user: '' };
+const real = { alert: '', user: '', handover: '' };
 const idSegment = fc.oneof(
   fc.constant('alert').map(() => real.alert),
   fc.constant('user').map(() => real.user),
+  fc.constant('handover').map(() => real.handover),
   fc.uuid(),
   fc.constantFrom('%c0%ae', '%00', '..', '%2e%2e%2f', '%ff', 'x'.repeat(300)),
   fc.string().map(encodeURIComponent),
@@ -147,6 +181,8 @@ describe('REST fuzz: no input gets a 5xx', () => {
       tokens.push((await login(t.url, u)).accessToken);
     const raised = await send('POST', '/api/v1/alerts', VALID.alert, tokens[0]);
     real.alert = (JSON.parse(raised.text) as { alert: { id: string } }).alert.id;
+    const draft = await send('POST', '/api/v1/handovers', {}, tokens[1]);
+    real.handover = (JSON.parse(draft.text) as { handover: { id: string } }).handover.id;
   });
   afterAll(() => t?.close());
 

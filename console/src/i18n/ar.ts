@@ -323,7 +323,7 @@ export const ar = {
     addenda: 'ملاحق',
     addendumLabel: 'تصحيح أو إضافة بعد الختم',
     addAddendum: 'إضافة ملحق موقّع',
-    addendumBy: '{name} — {time}',
+    addendumBy: 'ملحق من {name} — {time}',
     submitted: 'أُرسل التسليم',
     accepted: 'قُبل التسليم وخُتم',
     returned: 'أُعيد التسليم مع السؤال',

@@ -324,7 +324,7 @@ export const en: Messages = {
     addenda: 'Addenda',
     addendumLabel: 'Correction or addition after the seal',
     addAddendum: 'Add a signed addendum',
-    addendumBy: '{name} — {time}',
+    addendumBy: 'Addendum by {name} — {time}',
     submitted: 'Handover submitted',
     accepted: 'Handover accepted and sealed',
     returned: 'Handover returned with the question',
