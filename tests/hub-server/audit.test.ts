@@ -1,14 +1,13 @@
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { auditListSchema, type AuditRecord } from '@tansiq/shared';
 import { openPglite, schema, verifyAudit } from '@tansiq/hub-server';
 import { startTestHub, type TestHub } from '../helpers/hub.ts';
 import { queryError } from '../helpers/db.ts';
-import { repoRoot } from '../helpers/paths.ts';
+import { cli } from '../helpers/cli.ts';
 import { api, login, seedUsers, TEST_PASSWORD } from '../helpers/users.ts';
 
 describe('audit log', () => {
@@ -102,23 +101,8 @@ describe('audit log', () => {
   });
 });
 
-function cli(
-  args: string[],
-  env: Record<string, string>,
-  input = '',
-): Promise<{ code: number | null; out: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/src/cli.ts', ...args], {
-      cwd: repoRoot,
-      env: { ...process.env, LOG_LEVEL: 'warn', ...env },
-    });
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
-    child.on('exit', (code) => resolve({ code, out }));
-    child.stdin.end(input);
-  });
-}
+/** Each CLI run starts Node, tsx and PGlite: seconds apiece, many more on a loaded 2-core machine. */
+const CLI_TIMEOUT_MS = 180_000;
 
 describe('pnpm cli: user add and audit verify', () => {
   let dataDir: string;
@@ -127,42 +111,50 @@ describe('pnpm cli: user add and audit verify', () => {
   });
   afterAll(() => fs.rm(dataDir, { recursive: true, force: true }));
 
-  test('user add reads the password from stdin; bad input exits 2 and creates nothing', async () => {
-    const env = { TANSIQ_DATA_DIR: dataDir };
-    const ok = await cli(
-      ['user', 'add', '--username', 'amal', '--role', 'supervisor', '--centre', 'SOUTH'],
-      env,
-      'a-long-enough-password\n',
-    );
-    expect(ok).toMatchObject({ code: 0, out: expect.stringContaining('created amal (supervisor, SOUTH)') });
-    const bad = await cli(
-      ['user', 'add', '--username', 'omar', '--role', 'officer', '--centre', 'STUDIES'],
-      env,
-      'a-long-enough-password\n',
-    );
-    expect(bad.code).toBe(1);
-    expect(bad.out).toMatch(/joint centre/);
-    const short = await cli(
-      ['user', 'add', '--username', 'omar', '--role', 'officer', '--centre', 'EAST'],
-      env,
-      'short\n',
-    );
-    expect(short.code).toBe(2);
-    expect(short.out).toMatch(/password/);
-    const verified = await cli(['audit', 'verify'], env);
-    expect(verified).toMatchObject({
-      code: 0,
-      out: expect.stringContaining('audit log intact: 1 rows verified'),
-    });
-  });
+  test(
+    'user add reads the password from stdin; bad input exits 2 and creates nothing',
+    async () => {
+      const env = { TANSIQ_DATA_DIR: dataDir };
+      const ok = await cli(
+        ['user', 'add', '--username', 'amal', '--role', 'supervisor', '--centre', 'SOUTH'],
+        env,
+        'a-long-enough-password\n',
+      );
+      expect(ok).toMatchObject({ code: 0, out: expect.stringContaining('created amal (supervisor, SOUTH)') });
+      const bad = await cli(
+        ['user', 'add', '--username', 'omar', '--role', 'officer', '--centre', 'STUDIES'],
+        env,
+        'a-long-enough-password\n',
+      );
+      expect(bad.code).toBe(1);
+      expect(bad.out).toMatch(/joint centre/);
+      const short = await cli(
+        ['user', 'add', '--username', 'omar', '--role', 'officer', '--centre', 'EAST'],
+        env,
+        'short\n',
+      );
+      expect(short.code).toBe(2);
+      expect(short.out).toMatch(/password/);
+      const verified = await cli(['audit', 'verify'], env);
+      expect(verified).toMatchObject({
+        code: 0,
+        out: expect.stringContaining('audit log intact: 1 rows verified'),
+      });
+    },
+    CLI_TIMEOUT_MS,
+  );
 
-  test('audit verify names the row after one is edited directly in the database', async () => {
-    const database = await openPglite({ dataDir });
-    await database.db.execute(sql`set session_replication_role = replica`);
-    await database.db.execute(sql`update audit_log set details = '{"username":"forged"}' where seq = 1`);
-    await database.close();
-    const broken = await cli(['audit', 'verify'], { TANSIQ_DATA_DIR: dataDir });
-    expect(broken.code).toBe(1);
-    expect(broken.out).toContain('audit log BROKEN at row 1');
-  });
+  test(
+    'audit verify names the row after one is edited directly in the database',
+    async () => {
+      const database = await openPglite({ dataDir });
+      await database.db.execute(sql`set session_replication_role = replica`);
+      await database.db.execute(sql`update audit_log set details = '{"username":"forged"}' where seq = 1`);
+      await database.close();
+      const broken = await cli(['audit', 'verify'], { TANSIQ_DATA_DIR: dataDir });
+      expect(broken.code).toBe(1);
+      expect(broken.out).toContain('audit log BROKEN at row 1');
+    },
+    CLI_TIMEOUT_MS,
+  );
 });
