@@ -44,6 +44,9 @@ export async function startTestHub(
     HOST: '127.0.0.1',
     PORT: '0',
     TANSIQ_DATA_DIR: testDataDir(),
+    // A day's grace: with 12-hour shifts no handover is ever overdue by the wall clock, so no
+    // test sees overdue announcements depending on the hour it runs (overdue tests set their own).
+    TANSIQ_HANDOVER_GRACE_MINUTES: '1440',
     ...options.config,
   });
   const hub = createHub({

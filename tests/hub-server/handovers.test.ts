@@ -424,9 +424,16 @@ describe('shift handovers on PGlite', () => {
     // A restarted hub (a new hub on the same database) ticks its leader work: nothing again.
     await t.hub.close(500);
     clock.advanceHours(36 + (late.getTime() - now.getTime()) / 3_600_000);
-    t = await startTestHub({ database, clock: clock.now });
+    t = await startTestHub({ database, clock: clock.now, config: { TANSIQ_HANDOVER_GRACE_MINUTES: '30' } });
     expect((await t.hub.workers.tick()).leader).toBe(true);
     expect(await count()).toBe(3);
+    // The status every console starts from names the overdue shift.
+    const shifts = body<{ shifts: Array<{ centre: string; overdueShift: string | null }> }>(
+      await (
+        await caller(t.url, 'coordinator')
+      )('GET', '/api/v1/handovers/shifts'),
+    ).shifts;
+    expect(shifts.map((s) => s.overdueShift)).toEqual([0, 1, 2].map(() => previous.start.toISOString()));
     // The overdue event reaches the centre's staff, coordinators and the board, with no content.
     const officer = new LiveClient(t.url, (await login(t.url, 'officer.east')).accessToken);
     const west = new LiveClient(t.url, (await login(t.url, 'officer.west')).accessToken);

@@ -249,12 +249,12 @@ export class HandoversService {
       const rows = await this.database.asSystem((tx) =>
         tx.select().from(handovers).where(where).orderBy(desc(handovers.shiftStart)).limit(query.limit),
       );
-      return rows.map((r) => toStatus(toHandover(r, [], [], emptySnapshot(r.updatedAt))));
+      return rows.map((r) => toStatus(header(r)));
     }
     const rows = await this.database.asUser(auth.principal, (tx) =>
       tx.select().from(handovers).where(where).orderBy(desc(handovers.shiftStart)).limit(query.limit),
     );
-    return rows.map((r) => summaryOf(toHandover(r, [], [], emptySnapshot(r.updatedAt))));
+    return rows.map((r) => summaryOf(header(r)));
   }
 
   async get(auth: AuthContext, id: string, source: string | null): Promise<Handover | HandoverStatusRecord> {
@@ -264,7 +264,7 @@ export class HandoversService {
         tx.select().from(handovers).where(eq(handovers.id, id)),
       );
       if (!row) throw errors.notFound('no such handover');
-      return toStatus(toHandover(row, [], [], emptySnapshot(row.updatedAt)));
+      return toStatus(header(row));
     }
     const handover = await this.database.asUser(auth.principal, (tx) => this.load(tx, id));
     if (!handover) throw errors.notFound('no such handover');
@@ -574,13 +574,7 @@ export class HandoversService {
     source: string | null,
   ): Promise<Handover> {
     return this.change(auth, source, async (tx, p) => {
-      const handover = await this.load(tx, id);
-      if (!handover) {
-        if (p.role === 'supervisor') throw errors.notFound('no such handover');
-        throw new Refusal('handover.addendum', { type: 'handover', id });
-      }
-      if (!canWriteHandover(p, handover.centre))
-        throw new Refusal('handover.addendum', { type: 'handover', id });
+      const handover = await this.writable(tx, p, id, 'handover.addendum');
       if (handover.status !== 'accepted')
         throw errors.conflict('only an accepted handover takes addenda; edit the draft instead');
       const me = await this.signatory(tx, p);
@@ -672,6 +666,11 @@ export class HandoversService {
       return out;
     });
   }
+}
+
+/** A handover row without its thread, addenda or snapshot: what lists and status need. */
+function header(row: HandoverRow): Handover {
+  return toHandover(row, [], [], emptySnapshot(row.updatedAt));
 }
 
 function summaryOf(h: Handover): HandoverSummary {
