@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchChromium, recordForeignRequests, screenshotPath, signIn } from '../helpers/browser.ts';
+import { launchChromium, recordForeignRequests, capture, signIn } from '../helpers/browser.ts';
 import { seedUsers, TEST_PASSWORD } from '../helpers/users.ts';
 import { startTestHub, type TestHub } from '../helpers/hub.ts';
 
@@ -47,7 +47,7 @@ describe('console shell in Chromium', () => {
     const map = await page.locator('.base-map').boundingBox();
     expect(panel!.x).toBeGreaterThan(map!.x);
     await expect.poll(() => page.locator('.status-bar').innerText()).toContain('إصدار');
-    await page.screenshot({ path: await screenshotPath('shell-ar') });
+    await capture(page, 'shell-ar');
   });
 
   test('switching to English flips to left to right and is remembered', async () => {
@@ -59,7 +59,7 @@ describe('console shell in Chromium', () => {
     const panel = await page.locator('.side').boundingBox();
     const map = await page.locator('.base-map').boundingBox();
     expect(panel!.x).toBeLessThan(map!.x);
-    await page.screenshot({ path: await screenshotPath('shell-en') });
+    await capture(page, 'shell-en');
 
     await page.reload();
     await page.waitForSelector('[data-countries-drawn]:not([data-countries-drawn="0"])');

@@ -1,13 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { Alert } from '@tansiq/shared';
-import {
-  accessibilityViolations,
-  launchChromium,
-  recordForeignRequests,
-  screenshotPath,
-  signIn,
-} from '../helpers/browser.ts';
+import { capture, launchChromium, recordForeignRequests, signIn } from '../helpers/browser.ts';
 import { startTestHub, type TestHub } from '../helpers/hub.ts';
 import { openTestPglite } from '../helpers/db.ts';
 import { seedUsers, TEST_PASSWORD } from '../helpers/users.ts';
@@ -45,10 +39,6 @@ describe('shift handover in Chromium: EAST drafts, the incoming supervisor retur
     const c = { context, page, foreign, errors };
     consoles.push(c);
     return c;
-  }
-
-  async function expectAccessible(page: Page, screen: string): Promise<void> {
-    expect(await accessibilityViolations(page), screen).toEqual([]);
   }
 
   const status = (page: Page) => page.getByTestId('handover-status').getAttribute('class');
@@ -113,8 +103,7 @@ describe('shift handover in Chromium: EAST drafts, the incoming supervisor retur
     await page.waitForSelector('[data-testid=save-state][data-state=saved]', { timeout: 20_000 });
     const saved = await (await caller(t.url, 'supervisor.east'))('GET', `/api/v1/handovers/${handoverId}`);
     expect(JSON.stringify(saved.body)).toContain('مرور قافلة إغاثة عند 14:00');
-    await page.screenshot({ path: await screenshotPath('handover-draft-ar') });
-    await expectAccessible(page, 'draft');
+    await capture(page, 'handover-draft-ar');
     await page.getByTestId('submit-handover').click();
     await page.waitForSelector('[data-testid=handover-sheet][data-status=submitted]');
   });
@@ -127,8 +116,7 @@ describe('shift handover in Chromium: EAST drafts, the incoming supervisor retur
     expect(
       await page.locator(`[data-carried], [data-testid=compiled] a[data-alert="${alert.id}"]`).count(),
     ).toBe(1);
-    await page.screenshot({ path: await screenshotPath('handover-review-ar') });
-    await expectAccessible(page, 'review');
+    await capture(page, 'handover-review-ar');
     await page.locator('textarea[name=question]').fill('هل وصلت البطارية البديلة؟');
     await page.getByTestId('return-handover').click();
     await page.waitForSelector('[data-testid=handover-sheet][data-status=draft]');
@@ -151,7 +139,7 @@ describe('shift handover in Chromium: EAST drafts, the incoming supervisor retur
     await page.waitForSelector('[data-testid=seal]');
     expect(await page.getByTestId('thread').locator('li').count()).toBe(2);
     expect(await status(page)).toContain('accepted');
-    await page.screenshot({ path: await screenshotPath('handover-accepted-ar') });
+    await capture(page, 'handover-accepted-ar');
   });
 
   test('an EAST officer sees the accepted handover; a WEST officer sees nothing of it', async () => {
@@ -166,8 +154,7 @@ describe('shift handover in Chromium: EAST drafts, the incoming supervisor retur
     expect(await east.page.getByText(TASK).count()).toBe(1);
     expect(await east.page.getByTestId('open-draft').count()).toBe(0);
     expect(await east.page.getByTestId('submit-handover').count()).toBe(0);
-    await east.page.screenshot({ path: await screenshotPath('handover-history-ar') });
-    await expectAccessible(east.page, 'history');
+    await capture(east.page, 'handover-history-ar');
 
     const west = await open('officer.west');
     await west.page.goto(`${t.url}/handovers/${handoverId}`);
@@ -192,11 +179,10 @@ describe('shift handover in Chromium: EAST drafts, the incoming supervisor retur
     expect(text).toContain('محضر تسليم الوردية / Shift handover record');
     expect(text).toContain('Seal no. 1');
     expect(text).toMatch(/[0-9a-f]{64}/);
-    await page.screenshot({ path: await screenshotPath('handover-print-ar'), fullPage: true });
-    await expectAccessible(page, 'print');
+    await capture(page, 'handover-print-ar', { fullPage: true });
     await page.emulateMedia({ media: 'print' });
     expect(await page.locator('.app-header').isVisible()).toBe(false);
-    await page.screenshot({ path: await screenshotPath('handover-print-paper-ar'), fullPage: true });
+    await capture(page, 'handover-print-paper-ar', { fullPage: true });
     await page.emulateMedia({ media: 'screen' });
     const pdf = await page.pdf({ format: 'A4' });
     expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
@@ -213,25 +199,23 @@ describe('shift handover in Chromium: EAST drafts, the incoming supervisor retur
     await page.getByTestId('language-switch').click();
     await expect.poll(() => page.evaluate(() => document.documentElement.dir)).toBe('ltr');
     await page.getByTestId('carried').getByText('Carried over from earlier shifts').waitFor();
-    await page.screenshot({ path: await screenshotPath('handover-draft-en') });
-    await expectAccessible(page, 'draft (English)');
+    await capture(page, 'handover-draft-en');
     await page.goto(`${t.url}/handovers/${handoverId}`);
     await page.waitForSelector('[data-testid=handover-sheet][data-status=accepted]');
-    await page.screenshot({ path: await screenshotPath('handover-history-en') });
+    await capture(page, 'handover-history-en');
     await page.goto(`${t.url}/handovers/${handoverId}/print`);
     await page.waitForSelector('[data-testid=print-seal]');
     expect(await page.getByTestId('handover-print').innerText()).toContain(
       'Shift handover record / محضر تسليم الوردية',
     );
-    await page.screenshot({ path: await screenshotPath('handover-print-en'), fullPage: true });
+    await capture(page, 'handover-print-en', { fullPage: true });
   });
 
   test('a tablet (768×1024) shows the handovers screen, in Arabic', async () => {
     const tablet = await open('incoming.east', { width: 768, height: 1024 });
     await tablet.page.goto(`${t.url}/handovers/${handoverId}`);
     await tablet.page.waitForSelector('[data-testid=handover-sheet][data-status=accepted]');
-    await tablet.page.screenshot({ path: await screenshotPath('handover-tablet-ar') });
-    await expectAccessible(tablet.page, 'tablet');
+    await capture(tablet.page, 'handover-tablet-ar');
   });
 
   test('no request left 127.0.0.1 and no page raised an error', () => {

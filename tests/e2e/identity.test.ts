@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchChromium, recordForeignRequests, screenshotPath, signIn } from '../helpers/browser.ts';
+import { launchChromium, recordForeignRequests, capture, signIn } from '../helpers/browser.ts';
 import { startTestHub, type TestHub } from '../helpers/hub.ts';
 import { connectSocket, login, seedUsers, TEST_PASSWORD } from '../helpers/users.ts';
 
@@ -36,10 +36,10 @@ describe('login, user menu, admin users screen in Chromium', () => {
     await expect
       .poll(() => page.getByTestId('login-error').innerText())
       .toBe('اسم المستخدم أو كلمة المرور غير صحيحة');
-    await page.screenshot({ path: await screenshotPath('login-ar') });
+    await capture(page, 'login-ar');
     await page.getByTestId('language-switch').click();
     await expect.poll(() => page.locator('h1').innerText()).toBe('Sign in');
-    await page.screenshot({ path: await screenshotPath('login-en') });
+    await capture(page, 'login-en');
     await page.getByTestId('language-switch').click();
   });
 
@@ -77,7 +77,7 @@ describe('login, user menu, admin users screen in Chromium', () => {
     await signIn(page, t.url, 'admin', TEST_PASSWORD);
     await page.getByTestId('nav-users').click();
     await page.waitForSelector('[data-testid=users-table] tr[data-username="officer.south"]');
-    await page.screenshot({ path: await screenshotPath('users-ar') });
+    await capture(page, 'users-ar');
 
     await page.getByTestId('user-create-open').click();
     const form = page.getByTestId('user-create');
@@ -86,7 +86,7 @@ describe('login, user menu, admin users screen in Chromium', () => {
     await form.locator('select[name=role]').selectOption('officer');
     await form.locator('select[name=centre]').selectOption('WEST');
     await form.locator('input[name=password]').fill('a-long-enough-password');
-    await page.screenshot({ path: await screenshotPath('users-create-ar') });
+    await capture(page, 'users-create-ar');
     await form.locator('button[type=submit]').click();
     await expect.poll(() => page.getByTestId('users-notice').innerText()).toContain('duty.west.2');
     expect((await login(t.url, 'duty.west.2', 'a-long-enough-password')).user.centre).toBe('WEST');
@@ -99,7 +99,7 @@ describe('login, user menu, admin users screen in Chromium', () => {
 
     await page.getByTestId('language-switch').click();
     await expect.poll(() => page.locator('h1').innerText()).toBe('Users');
-    await page.screenshot({ path: await screenshotPath('users-en') });
+    await capture(page, 'users-en');
   });
 
   test('no request left 127.0.0.1 and the page raised no error', () => {

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { eq } from 'drizzle-orm';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { schema } from '@tansiq/hub-server';
-import { launchChromium, recordForeignRequests, screenshotPath, signIn } from '../helpers/browser.ts';
+import { launchChromium, recordForeignRequests, capture, signIn } from '../helpers/browser.ts';
 import { startTestHub, type TestHub } from '../helpers/hub.ts';
 import { api, connectSocket, login, seedUsers, TEST_PASSWORD } from '../helpers/users.ts';
 
@@ -76,14 +76,14 @@ describe('live board: two consoles, EAST and WEST, in Chromium', () => {
     expect(problems).toContain('حدّد الموقع');
     expect(problems).toContain('اكتب عنوانًا للتنبيه');
     expect(await east.page.getByTestId('composer-problems').isVisible()).toBe(true);
-    await east.page.screenshot({ path: await screenshotPath('board-composer-errors-ar') });
+    await capture(east.page, 'board-composer-errors-ar');
     await east.page.getByTestId('composer').getByRole('button', { name: 'إغلاق' }).click();
     expect(await t.database.db.$count(schema.alerts)).toBe(0);
   });
 
   test('an alert raised at EAST for WEST appears at WEST within 2 s, in the list and as a marker', async () => {
     await compose(east.page, 'شاحنات وقود قرب المعبر', 30);
-    await east.page.screenshot({ path: await screenshotPath('board-composer-ar') });
+    await capture(east.page, 'board-composer-ar');
     const sentAt = Date.now();
     await east.page.getByTestId('composer-submit').click();
     const item = east.page.locator('[data-outbox-id]').first();
@@ -97,7 +97,7 @@ describe('live board: two consoles, EAST and WEST, in Chromium', () => {
     await expect.poll(() => item.getAttribute('data-state')).toBe('at_hub');
     // WEST's row is highlighted as new for the centre.
     expect(await west.page.locator(`[data-alert-id="${id}"].fresh`).count()).toBe(1);
-    await west.page.screenshot({ path: await screenshotPath('board-ar') });
+    await capture(west.page, 'board-ar');
   });
 
   test('WEST acknowledges; EAST sees WEST’s acknowledgement in the outbox and the detail', async () => {
@@ -111,7 +111,7 @@ describe('live board: two consoles, EAST and WEST, in Chromium', () => {
         timeout: 5000,
       })
       .toMatch(/استُلم/);
-    await west.page.screenshot({ path: await screenshotPath('board-detail-ar') });
+    await capture(west.page, 'board-detail-ar');
 
     await expect.poll(() => east.page.locator(`[data-outbox-id="${id}"]`).innerText()).toContain('الغرب');
     await east.page.locator(`[data-testid=alert-list] [data-alert-id="${id}"]`).click();
@@ -133,7 +133,7 @@ describe('live board: two consoles, EAST and WEST, in Chromium', () => {
     const queued = east.page.locator('[data-outbox-id][data-state=queued]');
     await queued.waitFor();
     const id = (await queued.getAttribute('data-outbox-id'))!;
-    await east.page.screenshot({ path: await screenshotPath('board-offline-queued-ar') });
+    await capture(east.page, 'board-offline-queued-ar');
 
     await east.page.reload();
     await east.page.waitForSelector(`[data-outbox-id="${id}"][data-state=queued]`);
@@ -196,11 +196,11 @@ describe('live board: two consoles, EAST and WEST, in Chromium', () => {
       await c.page.getByTestId('language-switch').click();
       await expect.poll(() => c.page.evaluate(() => document.documentElement.dir)).toBe('ltr');
     }
-    await west.page.screenshot({ path: await screenshotPath('board-detail-en') });
+    await capture(west.page, 'board-detail-en');
     await west.page.getByRole('button', { name: 'Close' }).click();
-    await west.page.screenshot({ path: await screenshotPath('board-en') });
+    await capture(west.page, 'board-en');
     await compose(east.page, 'Fuel trucks near the crossing', 110);
-    await east.page.screenshot({ path: await screenshotPath('board-composer-en') });
+    await capture(east.page, 'board-composer-en');
     await east.page.getByTestId('composer').getByRole('button', { name: 'Close' }).click();
   });
 
@@ -218,7 +218,7 @@ describe('live board: two consoles, EAST and WEST, in Chromium', () => {
     const map = (await page.locator('.base-map').boundingBox())!;
     const list = (await page.getByTestId('alert-list').boundingBox())!;
     expect(map.y + map.height).toBeLessThanOrEqual(list.y);
-    await page.screenshot({ path: await screenshotPath('board-tablet-ar') });
+    await capture(page, 'board-tablet-ar');
     await context.close();
   });
 
@@ -236,7 +236,7 @@ describe('live board: two consoles, EAST and WEST, in Chromium', () => {
     await notice.getByRole('button').first().click();
     await west.page.waitForSelector(`[data-testid=alert-detail][data-alert-id="${id}"]`);
     await expect.poll(() => west.page.getByTestId('timeline').innerText()).toContain('Escalated');
-    await west.page.screenshot({ path: await screenshotPath('board-escalated-en') });
+    await capture(west.page, 'board-escalated-en');
   });
 
   test('EAST’s supervisor closes the alert from its detail; it leaves WEST’s active list', async () => {
@@ -290,7 +290,7 @@ describe('live board: a joint centre with no console goes silent, then comes bac
     await silent.waitFor({ timeout: 20_000 });
     const chip = page.locator('[data-testid=silent-centre][data-centre=SOUTH]');
     await chip.waitFor();
-    await page.screenshot({ path: await screenshotPath('board-centre-silent-ar') });
+    await capture(page, 'board-centre-silent-ar');
     // A reload resumes after the event: no notice again, but the status bar still knows.
     await page.reload();
     await page.waitForSelector('[data-testid=link-state][data-state=online]');

@@ -1,5 +1,6 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { expect } from 'vitest';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { repoRoot } from './paths.ts';
 
@@ -90,4 +91,14 @@ export async function accessibilityViolations(page: Page): Promise<string[]> {
   return violations
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
     .flatMap((v) => v.targets.map((target) => `${v.id}: ${target}`));
+}
+
+/**
+ * Every screen the browser suite looks at: a screenshot (tests/e2e/screenshots/<name>.png) and an
+ * axe-core check that fails on any serious or critical violation of that screen.
+ */
+export async function capture(page: Page, name: string, options: { fullPage?: boolean } = {}): Promise<void> {
+  await page.screenshot({ path: await screenshotPath(name), ...options });
+  const violations = await accessibilityViolations(page);
+  expect(violations.join('\n'), `accessibility of ${name}`).toBe('');
 }
