@@ -73,6 +73,11 @@ export function handoverAccess(p: Principal, centre: string): 'full' | 'status' 
   return null;
 }
 
+/** What a user sees of handovers at all (lists, the status of centres): as for their own centre, or for every centre. */
+export function handoverListAccess(p: Principal): 'full' | 'status' | null {
+  return handoverAccess(p, p.centre ?? '');
+}
+
 /** Draft, submit and accept handovers: supervisors, for their own centre. */
 export function canWriteHandover(p: Principal, centre: string): boolean {
   return p.role === 'supervisor' && p.centre === centre;

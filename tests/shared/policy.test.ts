@@ -11,6 +11,7 @@ import {
   canWriteBrief,
   canWriteHandover,
   handoverAccess,
+  handoverListAccess,
   readsBoardFieldsOnly,
   type Principal,
 } from '@tansiq/shared';
@@ -71,6 +72,13 @@ describe('the policy module against the DESIGN table, every role × centre × ca
           designMayWriteHandover(u, centre),
         );
       }
+      // Handovers at all: the best access DESIGN gives this user over the joint centres.
+      const best = ['EAST', 'WEST', 'SOUTH'].map((c) => designHandovers(u, c));
+      check(
+        `${u.username} handovers at all`,
+        handoverListAccess(p),
+        best.includes('full') ? 'full' : best.includes('status') ? 'status' : null,
+      );
       for (const b of briefCases())
         check(`${u.username} brief ${JSON.stringify(b)}`, canReadBrief(p, b), designMaySeeBrief(u, b));
       check(`${u.username} write brief`, canWriteBrief(p), u.role === 'analyst');

@@ -2,6 +2,7 @@ import { and, asc, desc, eq, gte, inArray, isNotNull, notExists, or, sql } from 
 import {
   canWriteHandover,
   handoverAccess,
+  handoverListAccess,
   type CentreShift,
   type Handover,
   type HandoverAlert,
@@ -214,14 +215,7 @@ export class HandoversService {
     centre?: string,
   ): Promise<'full' | 'status'> {
     const p = auth.principal;
-    const access =
-      centre !== undefined
-        ? handoverAccess(p, centre)
-        : p.role === 'coordinator' || (p.centre !== null && (p.role === 'officer' || p.role === 'supervisor'))
-          ? 'full'
-          : p.role === 'board'
-            ? 'status'
-            : null;
+    const access = centre !== undefined ? handoverAccess(p, centre) : handoverListAccess(p);
     if (access === null) {
       await this.failures.record(actorOf(auth, source), {
         action: 'handover.read',

@@ -5,6 +5,7 @@ import {
   alertsSnapshotSchema,
   borderImpactSchema,
   centreShiftsReplySchema,
+  handoverListAccess,
   centresListSchema,
   type Alert,
   type BoardAlert,
@@ -299,7 +300,7 @@ export const useLiveStore = defineStore('live', () => {
   }
 
   async function refreshShifts(): Promise<void> {
-    if (!session.accessToken || session.user?.role === 'admin' || session.user?.role === 'analyst') return;
+    if (!session.accessToken || !session.principal || handoverListAccess(session.principal) === null) return;
     try {
       const reply = await request('GET', '/api/v1/handovers/shifts', centreShiftsReplySchema);
       shifts.value = reply.shifts;
