@@ -412,16 +412,33 @@ export class HandoversService {
           updatedAt: at,
         })
         .where(and(eq(handovers.id, id), eq(handovers.status, 'draft')));
-      const handover = (await this.load(tx, id))!;
-      await recordAudit(tx, actorOf(auth, source), {
-        action: 'handover.submit',
-        outcome: 'ok',
-        targetType: 'handover',
-        targetId: id,
-      });
-      await appendEvent(tx, handoverEvent('handover:submitted', handover));
-      return handover;
+      return this.recorded(tx, auth, source, id, 'handover.submit', { type: 'handover:submitted' });
     });
+  }
+
+  /**
+   * The end of every decision: reads the handover as it now is, writes the audit record and appends
+   * its event (last, so event writers wait on each other as briefly as possible).
+   */
+  private async recorded(
+    tx: AppTx,
+    auth: AuthContext,
+    source: string | null,
+    id: string,
+    action: string,
+    event: { type: string; extra?: Record<string, unknown> },
+    details?: Record<string, unknown>,
+  ): Promise<Handover> {
+    const handover = (await this.load(tx, id))!;
+    await recordAudit(tx, actorOf(auth, source), {
+      action,
+      outcome: 'ok',
+      targetType: 'handover',
+      targetId: id,
+      ...(details ? { details } : {}),
+    });
+    await appendEvent(tx, handoverEvent(event.type, handover, event.extra));
+    return handover;
   }
 
   private outgoing(h: Handover, p: Principal): boolean {
@@ -468,15 +485,10 @@ export class HandoversService {
           updatedAt: at,
         })
         .where(and(eq(handovers.id, id), eq(handovers.status, 'submitted')));
-      const handover = (await this.load(tx, id))!;
-      await recordAudit(tx, actorOf(auth, source), {
-        action: 'handover.return',
-        outcome: 'ok',
-        targetType: 'handover',
-        targetId: id,
+      return this.recorded(tx, auth, source, id, 'handover.return', {
+        type: 'handover:returned',
+        extra: { question: input.question },
       });
-      await appendEvent(tx, handoverEvent('handover:returned', handover, { question: input.question }));
-      return handover;
     });
   }
 
@@ -547,16 +559,15 @@ export class HandoversService {
         .where(and(eq(handovers.id, id), eq(handovers.status, 'submitted')))
         .returning({ id: handovers.id });
       if (done.length !== 1) throw errors.conflict('the handover changed while it was being accepted');
-      const handover = (await this.load(tx, id))!;
-      await recordAudit(tx, actorOf(auth, source), {
-        action: 'handover.accept',
-        outcome: 'ok',
-        targetType: 'handover',
-        targetId: id,
-        details: { position, seal },
-      });
-      await appendEvent(tx, handoverEvent('handover:accepted', handover));
-      return handover;
+      return this.recorded(
+        tx,
+        auth,
+        source,
+        id,
+        'handover.accept',
+        { type: 'handover:accepted' },
+        { position, seal },
+      );
     });
   }
 
@@ -599,16 +610,15 @@ export class HandoversService {
           seal,
         })
         .returning();
-      const after = (await this.load(tx, id))!;
-      await recordAudit(tx, actorOf(auth, source), {
-        action: 'handover.addendum',
-        outcome: 'ok',
-        targetType: 'handover',
-        targetId: id,
-        details: { addendumId, position, seal },
-      });
-      await appendEvent(tx, handoverEvent('handover:amended', after, { addendum: toAddendum(row!) }));
-      return after;
+      return this.recorded(
+        tx,
+        auth,
+        source,
+        id,
+        'handover.addendum',
+        { type: 'handover:amended', extra: { addendum: toAddendum(row!) } },
+        { addendumId, position, seal },
+      );
     });
   }
 
