@@ -1,18 +1,11 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import type { Alert } from '@tansiq/shared';
-import { capture, launchChromium, recordForeignRequests, signIn } from '../helpers/browser.ts';
+import { capture, launchChromium, openConsole, type Console } from '../helpers/browser.ts';
 import { startTestHub, type TestHub } from '../helpers/hub.ts';
 import { openTestPglite } from '../helpers/db.ts';
 import { seedUsers, TEST_PASSWORD } from '../helpers/users.ts';
 import { caller, seedIncomingSupervisors, testClock } from '../helpers/handovers.ts';
-
-interface Console {
-  context: BrowserContext;
-  page: Page;
-  foreign: string[];
-  errors: string[];
-}
 
 describe('shift handover in Chromium: EAST drafts, the incoming supervisor returns, then accepts', () => {
   let t: TestHub;
@@ -25,18 +18,8 @@ describe('shift handover in Chromium: EAST drafts, the incoming supervisor retur
   let alert: Alert;
   const TASK = 'استبدال بطارية جهاز الإرسال عند المعبر';
 
-  async function open(username: string, viewport = { width: 1366, height: 768 }): Promise<Console> {
-    const context = await browser.newContext({ viewport });
-    const foreign = await recordForeignRequests(context);
-    const page = await context.newPage();
-    const errors: string[] = [];
-    page.on('pageerror', (err) => errors.push(err.message));
-    page.on('console', (m) => {
-      if (m.text().includes('[intlify]')) errors.push(m.text());
-    });
-    await signIn(page, t.url, username, TEST_PASSWORD);
-    await page.waitForSelector('[data-testid=link-state][data-state=online]');
-    const c = { context, page, foreign, errors };
+  async function open(username: string, viewport?: { width: number; height: number }): Promise<Console> {
+    const c = await openConsole(browser, t.url, username, TEST_PASSWORD, viewport);
     consoles.push(c);
     return c;
   }
@@ -89,9 +72,6 @@ describe('shift handover in Chromium: EAST drafts, the incoming supervisor retur
     expect(await page.locator('input[name=task]').last().inputValue()).toBe(TASK);
     // A dropped link: what is typed stays on the device, survives a reload, and reaches the hub
     // when the link is back.
-    await page.evaluate(async () => {
-      await navigator.serviceWorker.ready;
-    });
     await outgoing.context.setOffline(true);
     await page.getByTestId('add-event').click();
     await page.getByLabel('الحدث').last().fill('مرور قافلة إغاثة عند 14:00');

@@ -1,17 +1,10 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { eq } from 'drizzle-orm';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { schema } from '@tansiq/hub-server';
-import { launchChromium, recordForeignRequests, capture, signIn } from '../helpers/browser.ts';
+import { capture, launchChromium, openConsole as open, signIn, type Console } from '../helpers/browser.ts';
 import { startTestHub, type TestHub } from '../helpers/hub.ts';
 import { api, connectSocket, login, seedUsers, TEST_PASSWORD } from '../helpers/users.ts';
-
-interface Console {
-  context: BrowserContext;
-  page: Page;
-  foreign: string[];
-  errors: string[];
-}
 
 describe('live board: two consoles, EAST and WEST, in Chromium', () => {
   let t: TestHub;
@@ -19,24 +12,7 @@ describe('live board: two consoles, EAST and WEST, in Chromium', () => {
   let east: Console;
   let west: Console;
 
-  async function openConsole(username: string): Promise<Console> {
-    const context = await browser.newContext({ viewport: { width: 1366, height: 768 } });
-    const foreign = await recordForeignRequests(context);
-    const page = await context.newPage();
-    const errors: string[] = [];
-    page.on('pageerror', (err) => errors.push(err.message));
-    // vue-i18n warns about a key missing from a language: every string must exist in both.
-    page.on('console', (m) => {
-      if (m.text().includes('[intlify]')) errors.push(m.text());
-    });
-    await signIn(page, t.url, username, TEST_PASSWORD);
-    await page.waitForSelector('[data-testid=link-state][data-state=online]');
-    // The service worker has the console's files before anything goes offline.
-    await page.evaluate(async () => {
-      await navigator.serviceWorker.ready;
-    });
-    return { context, page, foreign, errors };
-  }
+  const openConsole = (username: string) => open(browser, t.url, username, TEST_PASSWORD);
 
   /** Fills the composer the way an officer does: choices, a title, a point on the map, WEST. */
   async function compose(page: Page, title: string, below: number): Promise<void> {

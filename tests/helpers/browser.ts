@@ -102,3 +102,39 @@ export async function capture(page: Page, name: string, options: { fullPage?: bo
   const violations = await accessibilityViolations(page);
   expect(violations.join('\n'), `accessibility of ${name}`).toBe('');
 }
+
+/** A signed-in console in a context of its own, with what it tried to fetch off the machine and its page errors. */
+export interface Console {
+  context: BrowserContext;
+  page: Page;
+  foreign: string[];
+  errors: string[];
+}
+
+/**
+ * Opens a console as `username` (1366×768 unless told), waits until it is online and its service
+ * worker holds the console's files, and records page errors and vue-i18n warnings (a key missing
+ * from a language).
+ */
+export async function openConsole(
+  browser: Browser,
+  url: string,
+  username: string,
+  password: string,
+  viewport = { width: 1366, height: 768 },
+): Promise<Console> {
+  const context = await browser.newContext({ viewport });
+  const foreign = await recordForeignRequests(context);
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (err) => errors.push(err.message));
+  page.on('console', (m) => {
+    if (m.text().includes('[intlify]')) errors.push(m.text());
+  });
+  await signIn(page, url, username, password);
+  await page.waitForSelector('[data-testid=link-state][data-state=online]');
+  await page.evaluate(async () => {
+    await navigator.serviceWorker.ready;
+  });
+  return { context, page, foreign, errors };
+}
