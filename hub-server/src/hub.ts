@@ -37,6 +37,8 @@ import { AuditCheckpoints, checkpointFile } from './audit/audit-checkpoints.ts';
 import { ShiftCalendar } from './handovers/shifts.ts';
 import { HandoversService } from './handovers/handovers.service.ts';
 import { handoversRoutes } from './handovers/handovers.routes.ts';
+import { BriefsService } from './briefs/briefs.service.ts';
+import { briefsRoutes } from './briefs/briefs.routes.ts';
 
 export interface HubDeps {
   config: Config;
@@ -55,6 +57,7 @@ export interface Hub {
   /** The alert service REST and sockets use (demo data raises alerts through it). */
   alerts: AlertsService;
   handovers: HandoversService;
+  briefs: BriefsService;
   /** Starts the background parts, then listens; resolves with the bound address (port 0 picks one). */
   listen(port?: number, host?: string): Promise<AddressInfo>;
   /** Stops the background parts, closes every socket and the HTTP server. Does not close the database. */
@@ -136,6 +139,13 @@ export function createHub({ config, database, logger, clock = () => new Date() }
     failures,
     clock,
   );
+  const briefs = new BriefsService(
+    database,
+    centres,
+    committed,
+    failures,
+    config.TANSIQ_MAX_ATTACHMENT_MB * 1024 * 1024,
+  );
 
   const app = express();
   app.disable('x-powered-by');
@@ -173,8 +183,9 @@ export function createHub({ config, database, logger, clock = () => new Date() }
   app.use(usersRoutes(failures, auth, usersService));
   app.use(auditRoutes(db, failures, auth));
   app.use(centresRoutes(db, auth));
-  app.use(alertsRoutes(auth, alerts, receipts, handovers));
+  app.use(alertsRoutes(auth, alerts, receipts, handovers, briefs));
   app.use(handoversRoutes(auth, handovers));
+  app.use(briefsRoutes(auth, briefs));
   app.use(eventsRoutes(database, auth, skipped));
   app.use('/api', apiNotFound);
   app.use(consoleRoutes(config.TANSIQ_CONSOLE_DIR, logger));
@@ -211,6 +222,7 @@ export function createHub({ config, database, logger, clock = () => new Date() }
     workers,
     alerts,
     handovers,
+    briefs,
     async listen(port = config.PORT, host = config.HOST) {
       await centres.refresh();
       await tailer.start();

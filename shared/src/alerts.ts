@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { isoTime, plainText } from './text.ts';
+import { filterText, isoTime, plainText } from './text.ts';
+import { citingBriefSchema } from './briefs.ts';
 import { crossings } from './border/crossings.ts';
 import { centreShiftSchema } from './handovers.ts';
 import { sectorIds } from './border/sectors.ts';
@@ -30,6 +31,8 @@ export const alertListQuerySchema = z.strictObject({
   centre: centreCodeSchema.optional(),
   severity: severitySchema.optional(),
   since: isoTime.optional(),
+  /** Full text over title and description, Arabic and English (the brief search's syntax); ranked. */
+  q: filterText(200).optional(),
   limit: z.coerce.number().int().min(1).max(500).default(200),
 });
 
@@ -106,7 +109,12 @@ export const timelineEntrySchema = z.object({
   centre: z.string().nullable(),
   at: z.string(),
 });
-export const alertDetailSchema = z.object({ alert: alertSchema, timeline: z.array(timelineEntrySchema) });
+/** `GET /api/v1/alerts/:id`: the alert, its timeline and the briefs citing it that the reader may open. */
+export const alertDetailSchema = z.object({
+  alert: alertSchema,
+  timeline: z.array(timelineEntrySchema),
+  briefs: z.array(citingBriefSchema),
+});
 
 /** `resume` / `GET /api/v1/events?after=N` */
 export const resumeSchema = z.strictObject({

@@ -44,6 +44,3 @@ export type AlertCategory = z.infer<typeof alertCategorySchema>;
 
 export const alertStatuses = ['open', 'acknowledged', 'resolved', 'false_alarm'] as const;
 export type AlertStatus = (typeof alertStatuses)[number];
-
-export const briefStatuses = ['draft', 'in_review', 'published', 'superseded'] as const;
-export type BriefStatus = (typeof briefStatuses)[number];

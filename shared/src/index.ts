@@ -9,3 +9,4 @@ export * from './border/sectors.ts';
 export * from './border/crossings.ts';
 export * from './text.ts';
 export * from './handovers.ts';
+export * from './briefs.ts';

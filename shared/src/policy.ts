@@ -1,4 +1,5 @@
-import type { BriefStatus, Role, Tlp } from './domain.ts';
+import type { Role, Tlp } from './domain.ts';
+import type { BriefStatus } from './briefs.ts';
 
 /**
  * The access table of DESIGN.md as pure functions. The hub calls them for every route and socket
@@ -125,7 +126,7 @@ export function centreKindFor(role: Role): 'joint' | 'studies' | null {
 
 /** What decides who may read an event of the log. */
 export interface EventSharing {
-  audience: 'alert' | 'handover' | 'staff' | 'hub';
+  audience: 'alert' | 'handover' | 'brief' | 'staff' | 'hub';
   centre: string | null;
   tlp: string | null;
   recipients: readonly string[];
@@ -133,13 +134,18 @@ export interface EventSharing {
 
 /**
  * Alert events are readable as their alert is; handover events as their centre's handovers are
- * (the board's copy is status only); staff events (centre:silent/back) by every role but admin;
+ * (the board's copy is status only); brief events as the published brief; staff events (centre:silent/back) by every role but admin;
  * hub events by no user.
  */
 export function canReadEvent(p: Principal, e: EventSharing): boolean {
   if (e.audience === 'hub') return false; // messages between hub processes (session ended)
   if (e.audience === 'staff') return p.role !== 'admin';
   if (e.audience === 'handover') return e.centre !== null && handoverAccess(p, e.centre) !== null;
+  // Brief events announce a publication: readable as the published version is.
+  if (e.audience === 'brief')
+    return (
+      e.tlp !== null && canReadBrief(p, { status: 'published', tlp: e.tlp as Tlp, recipients: e.recipients })
+    );
   if (e.centre === null || e.tlp === null) return false;
   return canReadAlert(p, { centre: e.centre, tlp: e.tlp as Tlp, recipients: e.recipients });
 }

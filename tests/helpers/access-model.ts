@@ -82,7 +82,7 @@ export function alertCases(): SharedThing[] {
 }
 
 export function briefCases(): BriefThing[] {
-  const statuses: BriefStatus[] = ['draft', 'in_review', 'published', 'superseded'];
+  const statuses: BriefStatus[] = ['draft', 'in_review', 'approved', 'published', 'superseded'];
   const recipientSets = [[], ['EAST'], ['WEST', 'SOUTH'], ['EAST', 'WEST', 'SOUTH']];
   return statuses.flatMap((status) =>
     tlps.flatMap((tlp) => recipientSets.map((recipients) => ({ status, tlp, recipients }))),

@@ -10,7 +10,8 @@ export interface MatrixResult {
 }
 
 /**
- * Inserts every alert and brief case as the owner (no row-level security), then reads each table
+ * Inserts every alert and brief case (with an attachment and a review-thread entry each) as the
+ * owner (no row-level security), then reads each table
  * as every test user through `asUser` (the application role with the user's claims) and compares
  * what the database lets through with the DESIGN model.
  */
@@ -37,6 +38,31 @@ export async function runRlsMatrix(
   await owner
     .insert(schema.briefs)
     .values(briefs.map((b) => ({ ...b, seriesId: b.id, title: `brief ${b.id}`, authorId: analyst })));
+  // One attachment and one review-thread entry per brief version.
+  const attachmentOf = new Map(briefs.map((b) => [b.id, randomUUID()]));
+  const threadOf = new Map(briefs.map((b) => [b.id, randomUUID()]));
+  await owner.insert(schema.briefAttachments).values(
+    briefs.map((b) => ({
+      id: attachmentOf.get(b.id)!,
+      briefId: b.id,
+      fileName: 'a.pdf',
+      size: 4,
+      sha256: '0'.repeat(64),
+      content: Buffer.from('%PDF'),
+      userId: analyst,
+      userName: 'analyst',
+    })),
+  );
+  await owner.insert(schema.briefThread).values(
+    briefs.map((b) => ({
+      id: threadOf.get(b.id)!,
+      seriesId: b.id,
+      version: 1,
+      kind: 'submitted' as const,
+      userId: analyst,
+      userName: 'analyst',
+    })),
+  );
 
   const result: MatrixResult = { checks: 0, leaks: [], wrongRefusals: [] };
   const compare = (u: TestUser, kind: string, id: string, seen: boolean, allowed: boolean, what: object) => {
@@ -46,14 +72,34 @@ export async function runRlsMatrix(
   };
   for (const u of testUsers) {
     const principal = { userId: ids.get(u.username)!, role: u.role, centre: u.centre };
-    const [seenAlerts, seenBriefs] = await database.asUser(principal, async (tx) => [
-      new Set((await tx.select({ id: schema.alerts.id }).from(schema.alerts)).map((r) => r.id)),
-      new Set((await tx.select({ id: schema.briefs.id }).from(schema.briefs)).map((r) => r.id)),
-    ]);
+    const [seenAlerts, seenBriefs, seenAttachments, seenThread] = await database.asUser(
+      principal,
+      async (tx) => [
+        new Set((await tx.select({ id: schema.alerts.id }).from(schema.alerts)).map((r) => r.id)),
+        new Set((await tx.select({ id: schema.briefs.id }).from(schema.briefs)).map((r) => r.id)),
+        new Set(
+          (await tx.select({ id: schema.briefAttachments.id }).from(schema.briefAttachments)).map(
+            (r) => r.id,
+          ),
+        ),
+        new Set((await tx.select({ id: schema.briefThread.id }).from(schema.briefThread)).map((r) => r.id)),
+      ],
+    );
     for (const { id, ...a } of alerts)
       compare(u, 'alert', id, seenAlerts.has(id), designMaySeeAlert(u, a), a);
-    for (const { id, ...b } of briefs)
+    for (const { id, ...b } of briefs) {
       compare(u, 'brief', id, seenBriefs.has(id), designMaySeeBrief(u, b), b);
+      // An attachment is readable exactly when its version is; the review thread by analysts only.
+      compare(
+        u,
+        'attachment of brief',
+        id,
+        seenAttachments.has(attachmentOf.get(id)!),
+        designMaySeeBrief(u, b),
+        b,
+      );
+      compare(u, 'thread of brief', id, seenThread.has(threadOf.get(id)!), u.role === 'analyst', b);
+    }
   }
   return result;
 }

@@ -14,9 +14,9 @@ describe('row-level security on PGlite (the second wall)', () => {
   });
   afterAll(() => database.close());
 
-  test('every role × centre sees exactly the alerts and briefs DESIGN allows: 0 leaks, 0 wrong refusals', async () => {
+  test('every role × centre sees exactly the alerts, briefs, attachments and review threads DESIGN allows: 0 leaks, 0 wrong refusals', async () => {
     const result = await runRlsMatrix(database, database.db, ids);
-    expect(result.checks).toBe(10 * (60 + 64));
+    expect(result.checks).toBe(10 * (60 + 3 * 80)); // alerts; briefs, their attachments and threads
     expect(result.leaks).toEqual([]);
     expect(result.wrongRefusals).toEqual([]);
   });

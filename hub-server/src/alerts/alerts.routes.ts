@@ -16,12 +16,14 @@ import type { AlertsService } from './alerts.service.ts';
 import type { ReceiptsService } from '../events/receipts.service.ts';
 import { alertForReader } from './alerts.mapper.ts';
 import type { HandoversService } from '../handovers/handovers.service.ts';
+import type { BriefsService } from '../briefs/briefs.service.ts';
 
 export function alertsRoutes(
   auth: AuthService,
   alerts: AlertsService,
   receipts: ReceiptsService,
   handovers: HandoversService,
+  briefs: BriefsService,
 ): Router {
   const router = Router();
   router.use('/api/v1/alerts', requireAuth(auth));
@@ -64,11 +66,11 @@ export function alertsRoutes(
     const { id } = parseInput(alertIdSchema, req.params);
     const auth = authOf(req);
     const { alert, timeline } = await alerts.get(auth, id);
-    // A board screen sees the board fields and no timeline.
+    // A board screen sees the board fields, no timeline and no briefs.
     res.json(
       readsBoardFieldsOnly(auth.principal)
-        ? { alert: alertForReader(auth.principal, alert), timeline: [] }
-        : { alert, timeline },
+        ? { alert: alertForReader(auth.principal, alert), timeline: [], briefs: [] }
+        : { alert, timeline, briefs: await briefs.citing(auth.principal, id) },
     );
   });
 

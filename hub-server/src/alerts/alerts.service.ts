@@ -184,6 +184,7 @@ export class AlertsService {
 
   async list(auth: AuthContext, query: ListQuery): Promise<Alert[]> {
     return this.database.asUser(auth.principal, async (tx) => {
+      const q = query.q?.trim() || undefined;
       const rows = await tx
         .select()
         .from(alerts)
@@ -193,9 +194,14 @@ export class AlertsService {
             query.centre ? eq(alerts.centre, query.centre) : undefined,
             query.severity ? eq(alerts.severity, query.severity) : undefined,
             query.since ? gte(alerts.createdAt, new Date(query.since)) : undefined,
+            // The same folding and stemming as the studies archive (migration 0008).
+            q ? sql`${alerts.search} @@ tansiq_search_query(${q})` : undefined,
           ),
         )
-        .orderBy(desc(alerts.createdAt))
+        .orderBy(
+          ...(q ? [desc(sql`ts_rank_cd(${alerts.search}, tansiq_search_query(${q}))`)] : []),
+          desc(alerts.createdAt),
+        )
         .limit(query.limit);
       const receipts = await receiptsOf(
         tx,

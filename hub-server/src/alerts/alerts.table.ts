@@ -3,6 +3,7 @@ import { check, doublePrecision, index, pgTable, text, timestamp, uuid } from 'd
 import { alertCategories, alertStatuses, severities, tlpLevels } from '@tansiq/shared';
 import { centres } from '../centres/centres.table.ts';
 import { users } from '../users/users.table.ts';
+import { tsvector } from '../briefs/briefs.table.ts';
 
 const list = (values: readonly string[]) => sql.raw(values.map((v) => `'${v}'`).join(', '));
 
@@ -37,6 +38,10 @@ export const alerts = pgTable(
     requestHash: text('request_hash'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+    /** Arabic and English full text of title and description (migration 0008), computed by the database. */
+    search: tsvector('search')
+      .notNull()
+      .generatedAlwaysAs(sql`tansiq_search_vector(title, '', '', description)`),
   },
   (t) => [
     check('alerts_category_known', sql`${t.category} in (${list(alertCategories)})`),
@@ -47,5 +52,6 @@ export const alerts = pgTable(
     check('alerts_lng_range', sql`${t.lng} between -180 and 180`),
     index('alerts_centre_idx').on(t.centre),
     index('alerts_created_idx').on(t.createdAt),
+    index('alerts_search').using('gin', t.search),
   ],
 );

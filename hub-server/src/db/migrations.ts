@@ -31,4 +31,8 @@ export const appGrants: Record<string, ReadonlyArray<'SELECT' | 'INSERT' | 'UPDA
   handover_thread: ['SELECT', 'INSERT'],
   handover_addenda: ['SELECT', 'INSERT'],
   handover_overdue: ['SELECT', 'INSERT'],
+  // Append-only: a trigger refuses UPDATE and DELETE.
+  brief_thread: ['SELECT', 'INSERT'],
+  // Added to and removed from drafts only (row-level security); never changed.
+  brief_attachments: ['SELECT', 'INSERT', 'DELETE'],
 };

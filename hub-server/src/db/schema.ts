@@ -4,7 +4,7 @@ export { users } from '../users/users.table.ts';
 export { sessions, refreshTokens } from '../auth/sessions.table.ts';
 export { auditLog } from '../audit/audit.table.ts';
 export { alerts } from '../alerts/alerts.table.ts';
-export { briefs } from '../briefs/briefs.table.ts';
+export { briefs, briefThread, briefAttachments } from '../briefs/briefs.table.ts';
 export { alertAcks, alertUpdates, alertDeliveries, alertDeadlines } from '../alerts/alert-activity.table.ts';
 export { events } from '../events/events.table.ts';
 export { centrePresence } from '../presence/presence.table.ts';

@@ -2,6 +2,7 @@ import { and, asc, eq, gt, lte } from 'drizzle-orm';
 import { bigint, integer, pgTable } from 'drizzle-orm/pg-core';
 import {
   alertSchema,
+  briefPublishedDataSchema,
   canReadEvent,
   handoverSchema,
   readsBoardFieldsOnly,
@@ -11,6 +12,7 @@ import {
 } from '@tansiq/shared';
 import { alertForReader } from '../alerts/alerts.mapper.ts';
 import { handoverForReader, toStatus } from '../handovers/handovers.mapper.ts';
+import { briefBoardFields } from '../briefs/briefs.mapper.ts';
 import type { AppTx, Database } from '../db/database.ts';
 import { events } from './events.table.ts';
 
@@ -18,7 +20,7 @@ export type EventRow = typeof events.$inferSelect;
 
 export interface NewEvent {
   type: string;
-  audience: 'alert' | 'handover' | 'staff' | 'hub';
+  audience: 'alert' | 'handover' | 'brief' | 'staff' | 'hub';
   centre?: string | null;
   tlp?: string | null;
   recipients?: string[];
@@ -58,8 +60,8 @@ export async function appendEvent(tx: AppTx, event: NewEvent): Promise<void> {
 }
 
 /**
- * Which copy of an event a reader gets: a board sees board fields of an alert and the status of a
- * handover; a coordinator a handover without the alerts it may not open; everyone else the event.
+ * Which copy of an event a reader gets: a board sees board fields of an alert, the status of a
+ * handover and the title of a brief; a coordinator a handover without the alerts it may not open; everyone else the event.
  */
 export function projectionOf(
   principal: Pick<Principal, 'role'>,
@@ -92,6 +94,12 @@ export function projectFor(principal: Principal, row: EventRow): HubEvent {
       type: row.type,
       data: { ...data, handover: handoverForReader(principal, handover) },
     };
+  }
+  if (row.audience === 'brief') {
+    const parsed = briefPublishedDataSchema.safeParse(data);
+    if (!parsed.success) throw new Error('brief event without a readable brief');
+    if (readsBoardFieldsOnly(principal))
+      return { seq: row.seq, type: row.type, data: { brief: briefBoardFields(parsed.data.brief) } };
   }
   return { seq: row.seq, type: row.type, data };
 }

@@ -10,8 +10,8 @@ import { sql } from 'drizzle-orm';
 export const events = pgTable('events', {
   seq: bigint('seq', { mode: 'number' }).primaryKey(),
   type: text('type').notNull(),
-  /** 'alert': readable as its alert is; 'handover': as its centre's handovers are; 'staff': every role but admin; 'hub': hub processes only. */
-  audience: text('audience', { enum: ['alert', 'handover', 'staff', 'hub'] }).notNull(),
+  /** 'alert': readable as its alert is; 'handover': as its centre's handovers are; 'brief': as its published brief is; 'staff': every role but admin; 'hub': hub processes only. */
+  audience: text('audience', { enum: ['alert', 'handover', 'brief', 'staff', 'hub'] }).notNull(),
   centre: text('centre'),
   tlp: text('tlp'),
   recipients: text('recipients')
