@@ -32,7 +32,15 @@ function readUpload(req: Request, max: number): Promise<{ name: string | undefin
       return reject(errors.payloadTooLarge(`the file is larger than ${max} bytes`));
     let parser: busboy.Busboy;
     try {
-      parser = busboy({ headers: req.headers, limits: { files: 1, fileSize: max, fields: 0, parts: 2 } });
+      // preservePath: the name as sent, so a path in it is refused rather than quietly cut.
+      parser = busboy({
+        headers: req.headers,
+        preservePath: true,
+        // Browsers send a file name in UTF-8 (an Arabic name stays Arabic).
+        defParamCharset: 'utf8',
+        // One byte past the limit is read, so that a file of exactly `max` bytes is taken.
+        limits: { files: 1, fileSize: max + 1, fields: 0, parts: 2 },
+      });
     } catch {
       return reject(errors.badRequest('expected multipart/form-data with a file in the field "file"'));
     }
@@ -53,6 +61,7 @@ function readUpload(req: Request, max: number): Promise<{ name: string | undefin
       let size = 0;
       stream.on('data', (chunk: Buffer) => {
         size += chunk.length;
+        if (size > max) return fail(errors.payloadTooLarge(`the file is larger than ${max} bytes`));
         chunks.push(chunk);
       });
       stream.on('limit', () => fail(errors.payloadTooLarge(`the file is larger than ${max} bytes`)));

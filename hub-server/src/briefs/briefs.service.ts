@@ -32,7 +32,6 @@ import {
   authorsOf,
   briefBoardFields,
   readsThread,
-  toAttachment,
   toBrief,
   toCitedAlert,
   toListItem,
@@ -40,7 +39,7 @@ import {
   type BriefRow,
 } from './briefs.mapper.ts';
 import { plainOf, snippetsFor } from './briefs.search.ts';
-import { checkPdf, safeFileName } from './pdf.ts';
+import { checkPdf, fileNameProblem, safeFileName } from './pdf.ts';
 
 /** The most attachments one version carries. */
 export const MAX_ATTACHMENTS = 20;
@@ -585,6 +584,8 @@ export class BriefsService {
     // Refused before a byte of the file is read.
     await this.refuseUnless(auth, source, canWriteBrief(auth.principal), 'brief.attach', id);
     const file = await read();
+    const badName = fileNameProblem(file.name);
+    if (badName) throw errors.badRequest(badName, { field: 'file' });
     const verdict = await checkPdf(file.bytes);
     if (!verdict.ok)
       throw new AppError(415, 'unsupported_media_type', verdict.reason, {

@@ -43,6 +43,17 @@ export async function checkPdf(bytes: Buffer): Promise<PdfVerdict> {
   return { ok: false, reason: 'the PDF trailer does not point at a cross-reference table' };
 }
 
+/** Why an uploaded file's name is refused: a path (a separator or `..`) or a control character. */
+export function fileNameProblem(name: string | undefined): string | null {
+  if (name === undefined || name.trim() === '') return null;
+  if (/[\\/]/.test(name) || name.split(/[\\/]/).includes('..'))
+    return 'the file name must be a plain name, not a path';
+  // eslint-disable-next-line no-control-regex -- control characters are what is refused
+  if (/[\u0000-\u001f\u007f]/.test(name)) return 'the file name holds control characters';
+  if (name.length > 200) return 'the file name is longer than 200 characters';
+  return null;
+}
+
 /**
  * A file name safe to store and to send back in Content-Disposition: the last path segment only,
  * no control characters, quotes or backslashes, at most 120 characters, ending in .pdf.
