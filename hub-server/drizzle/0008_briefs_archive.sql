@@ -123,6 +123,28 @@ CREATE TRIGGER briefs_no_truncate BEFORE TRUNCATE ON "briefs"
   FOR EACH STATEMENT EXECUTE FUNCTION audit_log_reject();
 --> statement-breakpoint
 
+-- Attachments never change; those of a published version are never removed.
+CREATE FUNCTION brief_attachments_keep() RETURNS trigger
+  LANGUAGE plpgsql
+  AS $$
+    BEGIN
+      IF TG_OP = 'UPDATE' THEN
+        RAISE EXCEPTION 'an attachment never changes' USING ERRCODE = 'insufficient_privilege';
+      END IF;
+      IF EXISTS (SELECT 1 FROM briefs b WHERE b.id = OLD.brief_id AND b.status IN ('published', 'superseded')) THEN
+        RAISE EXCEPTION 'attachments of a published brief version are kept' USING ERRCODE = 'insufficient_privilege';
+      END IF;
+      RETURN OLD;
+    END
+  $$;
+--> statement-breakpoint
+CREATE TRIGGER brief_attachments_keep BEFORE UPDATE OR DELETE ON "brief_attachments"
+  FOR EACH ROW EXECUTE FUNCTION brief_attachments_keep();
+--> statement-breakpoint
+CREATE TRIGGER brief_attachments_no_truncate BEFORE TRUNCATE ON "brief_attachments"
+  FOR EACH STATEMENT EXECUTE FUNCTION audit_log_reject();
+--> statement-breakpoint
+
 -- The review thread: analysts only; append-only.
 ALTER TABLE "brief_thread" ENABLE ROW LEVEL SECURITY;
 --> statement-breakpoint

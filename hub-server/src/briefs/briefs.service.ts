@@ -277,9 +277,14 @@ export class BriefsService {
 
   // ---- writing ------------------------------------------------------------------------------
 
-  /** Locks every version of the brief (decisions on one brief go one at a time) and returns them. */
+  /**
+   * Decisions on one brief go one at a time: the brief's transaction lock first (so a version
+   * another decision just added is seen: a row lock alone would not show rows inserted meanwhile),
+   * then every version's row.
+   */
   private async lockSeries(tx: AppTx, p: Principal, id: string, action: string): Promise<BriefRow[]> {
     if (!canWriteBrief(p)) throw new Refusal(action, { type: 'brief', id });
+    await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${'tansiq.brief.' + id}))`);
     const rows = await tx
       .select()
       .from(briefs)
