@@ -68,7 +68,7 @@ export async function upload(
   field = 'file',
 ): Promise<{ status: number; body: unknown }> {
   const form = new FormData();
-  form.append(field, new Blob([bytes], { type }), fileName);
+  form.append(field, new Blob([new Uint8Array(bytes)], { type }), fileName);
   const res = await fetch(`${url}/api/v1/briefs/${briefId}/attachments`, {
     method: 'POST',
     headers: { authorization: `Bearer ${token}` },
