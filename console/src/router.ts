@@ -1,5 +1,5 @@
 import { createRouter, createWebHistory } from 'vue-router';
-import { canAdminister } from '@tansiq/shared';
+import { canAdminister, canWriteBrief } from '@tansiq/shared';
 import BoardView from './features/board/BoardView.vue';
 import LoginView from './features/auth/LoginView.vue';
 import { useSessionStore } from './features/auth/session.store.ts';
@@ -25,6 +25,20 @@ export function createConsoleRouter() {
         name: 'handover-print',
         component: () => import('./features/handovers/HandoverPrint.vue'),
       },
+      { path: '/briefs', name: 'briefs', component: () => import('./features/briefs/BriefsView.vue') },
+      {
+        path: '/briefs/new',
+        name: 'brief-new',
+        component: () => import('./features/briefs/BriefEditor.vue'),
+        meta: { writesBriefs: true },
+      },
+      {
+        path: '/briefs/:id/edit',
+        name: 'brief-edit',
+        component: () => import('./features/briefs/BriefEditor.vue'),
+        meta: { writesBriefs: true },
+      },
+      { path: '/briefs/:id', name: 'brief', component: () => import('./features/briefs/BriefReader.vue') },
       {
         path: '/admin/users',
         name: 'users',
@@ -43,6 +57,8 @@ export function createConsoleRouter() {
     if (!(await session.restore()))
       return { name: 'login', query: to.fullPath === '/' ? {} : { next: to.fullPath } };
     if (to.meta.admin && !(session.principal && canAdminister(session.principal))) return { name: 'board' };
+    if (to.meta.writesBriefs && !(session.principal && canWriteBrief(session.principal)))
+      return { name: 'briefs' };
     return true;
   });
   return router;

@@ -107,6 +107,12 @@ export function canReadBrief(p: Principal, b: BriefSharing): boolean {
   }
 }
 
+/** What a user sees of the studies archive: whole briefs, the titles of CLEAR ones (boards), or nothing (admins). */
+export function briefListAccess(p: Pick<Principal, 'role'>): 'full' | 'titles' | null {
+  if (p.role === 'admin') return null;
+  return p.role === 'board' ? 'titles' : 'full';
+}
+
 /** Write, review and publish briefs. */
 export function canWriteBrief(p: Principal): boolean {
   return p.role === 'analyst';

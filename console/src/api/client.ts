@@ -59,6 +59,50 @@ export async function request<S extends z.ZodType>(
   return schema ? schema.parse(payload) : (payload as z.infer<S>);
 }
 
+/** Sends a file as multipart field `file` (renewing the token once on a 401, like `request`). */
+export async function uploadFile<S extends z.ZodType>(
+  path: string,
+  file: File,
+  schema: S,
+): Promise<z.infer<S>> {
+  const post = (token: string | null) => {
+    const form = new FormData();
+    form.append('file', file, file.name);
+    return fetch(path, {
+      method: 'POST',
+      headers: { accept: 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      body: form,
+    });
+  };
+  let res = await post(tokens?.current() ?? null);
+  if (res.status === 401 && tokens?.current() && (await tokens.renew())) res = await post(tokens.current());
+  const payload: unknown = await res.json().catch(() => null);
+  if (!res.ok) {
+    const parsed = errorBodySchema.safeParse(payload);
+    throw new ApiError(
+      res.status,
+      parsed.success ? parsed.data.error : { code: 'internal', message: `HTTP ${res.status}` },
+    );
+  }
+  return schema.parse(payload);
+}
+
+/** Fetches a file the hub serves only with the access token (an attachment), as a Blob. */
+export async function downloadFile(path: string): Promise<Blob> {
+  const get = (token: string | null) =>
+    fetch(path, { headers: token ? { authorization: `Bearer ${token}` } : {} });
+  let res = await get(tokens?.current() ?? null);
+  if (res.status === 401 && tokens?.current() && (await tokens.renew())) res = await get(tokens.current());
+  if (!res.ok) {
+    const parsed = errorBodySchema.safeParse(await res.json().catch(() => null));
+    throw new ApiError(
+      res.status,
+      parsed.success ? parsed.data.error : { code: 'internal', message: `HTTP ${res.status}` },
+    );
+  }
+  return res.blob();
+}
+
 export function getJson<S extends z.ZodType>(path: string, schema: S): Promise<z.infer<S>> {
   return request('GET', path, schema);
 }

@@ -12,6 +12,8 @@ const known = new Set([
   'database_unavailable',
   'storage_full',
   'too_many_connections',
+  'payload_too_large',
+  'unsupported_media_type',
 ]);
 
 /** "4 minutes" / "٤ دقائق": a wait in the user's language, whole minutes above a minute. */

@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
 import { and, asc, count, desc, eq, getTableColumns, gte, inArray, lte, sql } from 'drizzle-orm';
 import {
+  briefListAccess,
   canReadBrief,
   canWriteBrief,
   openBriefStatuses,
-  readsBoardFieldsOnly,
   tagSearchText,
   type Brief,
   type BriefBoardFields,
@@ -135,7 +135,7 @@ export class BriefsService {
     source: string | null,
   ): Promise<{ briefs: Array<BriefListItem | BriefBoardFields>; total: number }> {
     const p = auth.principal;
-    await this.refuseUnless(auth, source, p.role !== 'admin', 'brief.list');
+    await this.refuseUnless(auth, source, briefListAccess(p) !== null, 'brief.list');
     const q = query.q?.trim() || undefined;
     const matches = q ? sql`${briefs.search} @@ tansiq_search_query(${q})` : undefined;
     const when = sql`coalesce(${briefs.publishedAt}, ${briefs.updatedAt})`;
@@ -169,7 +169,7 @@ export class BriefsService {
         .offset(query.offset);
       const [{ total } = { total: 0 }] = await tx.select({ total: count() }).from(briefs).where(where);
       const items = rows.map((r) => toListItem(r, Number(r.attachments)));
-      if (readsBoardFieldsOnly(p)) return { briefs: items.map(briefBoardFields), total };
+      if (briefListAccess(p) === 'titles') return { briefs: items.map(briefBoardFields), total };
       if (q) {
         const snippets = await snippetsFor(
           tx,
@@ -196,7 +196,7 @@ export class BriefsService {
     source: string | null,
   ): Promise<BriefReply> {
     const p = auth.principal;
-    await this.refuseUnless(auth, source, p.role !== 'admin' && !readsBoardFieldsOnly(p), 'brief.read', id);
+    await this.refuseUnless(auth, source, briefListAccess(p) === 'full', 'brief.read', id);
     return this.database.asUser(p, async (tx) => {
       const rows = await tx.select().from(briefs).where(eq(briefs.seriesId, id)).orderBy(asc(briefs.version));
       const row =
@@ -248,7 +248,7 @@ export class BriefsService {
 
   /** The briefs citing an alert that the reader may open: each brief's latest such version. */
   async citing(principal: Principal, alertId: string): Promise<CitingBrief[]> {
-    if (principal.role === 'admin' || readsBoardFieldsOnly(principal)) return [];
+    if (briefListAccess(principal) !== 'full') return [];
     return this.database.asUser(principal, async (tx) => {
       const rows = await tx
         .selectDistinctOn([briefs.seriesId], {
@@ -653,13 +653,7 @@ export class BriefsService {
     source: string | null,
   ): Promise<{ fileName: string; content: Buffer; sha256: string }> {
     const p = auth.principal;
-    await this.refuseUnless(
-      auth,
-      source,
-      p.role !== 'admin' && !readsBoardFieldsOnly(p),
-      'brief.download',
-      id,
-    );
+    await this.refuseUnless(auth, source, briefListAccess(p) === 'full', 'brief.download', id);
     return this.database.asUser(p, async (tx) => {
       const [row] = await tx
         .select({

@@ -36,9 +36,12 @@ export interface Notice {
     | 'centre_back'
     | 'handover_submitted'
     | 'handover_returned'
-    | 'handover_overdue';
+    | 'handover_overdue'
+    | 'brief_published';
   centre: string;
   alertId: string | null;
+  /** The brief a brief_published notice opens. */
+  briefId?: string;
   title: string | null;
   at: string;
 }
@@ -80,6 +83,8 @@ export const useLiveStore = defineStore('live', () => {
   const revision = ref(0);
   /** Rises by one with every handover event: the handovers screen reloads what it shows. */
   const handoverRevision = ref(0);
+  /** Rises by one with every brief published: the archive reloads what it lists. */
+  const briefRevision = ref(0);
   /** Each visible joint centre's shift and handover status (snapshot, then refreshed on events). */
   const shifts = ref<CentreShift[]>([]);
 
@@ -122,7 +127,18 @@ export const useLiveStore = defineStore('live', () => {
       handoverRevision.value++;
       scheduleShifts();
     }
+    if (e.type === 'brief:published') briefRevision.value++;
     if (catchingUp) return;
+    const brief = (e.data as { brief?: { id: string; title: string } }).brief;
+    if (e.type === 'brief:published' && brief)
+      pushNotice({
+        kind: 'brief_published',
+        centre: 'STUDIES',
+        alertId: null,
+        briefId: brief.id,
+        title: brief.title,
+        at: new Date().toISOString(),
+      });
     const handover = (e.data as { handover?: { centre: string; submittedBy?: { userId: string } | null } })
       .handover;
     if (e.type === 'handover:overdue' && data.centre) {
@@ -490,6 +506,7 @@ export const useLiveStore = defineStore('live', () => {
     muted,
     revision,
     handoverRevision,
+    briefRevision,
     shifts,
     refreshShifts,
     start,
