@@ -22,6 +22,15 @@ export function useTokenSource(source: TokenSource): void {
   tokens = source;
 }
 
+/** The hub's error answer as an ApiError (a body that is not one becomes `internal`). */
+function failure(status: number, payload: unknown): ApiError {
+  const parsed = errorBodySchema.safeParse(payload);
+  return new ApiError(
+    status,
+    parsed.success ? parsed.data.error : { code: 'internal', message: `HTTP ${status}` },
+  );
+}
+
 async function send(method: string, path: string, body: unknown, token: string | null): Promise<Response> {
   return fetch(path, {
     method,
@@ -49,13 +58,7 @@ export async function request<S extends z.ZodType>(
     res = await send(method, path, body, tokens.current());
   }
   const payload: unknown = res.status === 204 ? null : await res.json().catch(() => null);
-  if (!res.ok) {
-    const parsed = errorBodySchema.safeParse(payload);
-    throw new ApiError(
-      res.status,
-      parsed.success ? parsed.data.error : { code: 'internal', message: `HTTP ${res.status}` },
-    );
-  }
+  if (!res.ok) throw failure(res.status, payload);
   return schema ? schema.parse(payload) : (payload as z.infer<S>);
 }
 
@@ -77,13 +80,7 @@ export async function uploadFile<S extends z.ZodType>(
   let res = await post(tokens?.current() ?? null);
   if (res.status === 401 && tokens?.current() && (await tokens.renew())) res = await post(tokens.current());
   const payload: unknown = await res.json().catch(() => null);
-  if (!res.ok) {
-    const parsed = errorBodySchema.safeParse(payload);
-    throw new ApiError(
-      res.status,
-      parsed.success ? parsed.data.error : { code: 'internal', message: `HTTP ${res.status}` },
-    );
-  }
+  if (!res.ok) throw failure(res.status, payload);
   return schema.parse(payload);
 }
 
@@ -93,13 +90,7 @@ export async function downloadFile(path: string): Promise<Blob> {
     fetch(path, { headers: token ? { authorization: `Bearer ${token}` } : {} });
   let res = await get(tokens?.current() ?? null);
   if (res.status === 401 && tokens?.current() && (await tokens.renew())) res = await get(tokens.current());
-  if (!res.ok) {
-    const parsed = errorBodySchema.safeParse(await res.json().catch(() => null));
-    throw new ApiError(
-      res.status,
-      parsed.success ? parsed.data.error : { code: 'internal', message: `HTTP ${res.status}` },
-    );
-  }
+  if (!res.ok) throw failure(res.status, await res.json().catch(() => null));
   return res.blob();
 }
 
