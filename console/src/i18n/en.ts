@@ -246,7 +246,7 @@ export const en: Messages = {
     newBrief: 'New brief',
     search: 'Search',
     searchLabel: 'Search the briefs in Arabic or English',
-    searchHint: 'words, "a phrase in quotes", or, -word to leave out',
+    searchHint: 'e.g. fuel smuggling, "irregular migration", smuggling -fuel, smuggling or trafficking',
     filters: 'Filters',
     tag: 'Tag',
     anyTag: 'Any tag',
