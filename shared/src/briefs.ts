@@ -120,7 +120,7 @@ export const createBriefSchema = z.strictObject({
   title: plainText(BRIEF_LIMITS.title).min(1),
   summary: plainText(BRIEF_LIMITS.summary).default(''),
   /** Markdown; rendered and sanitised by the reader (no HTML, scripts or remote images get through). */
-  body: z.string().max(BRIEF_LIMITS.body).default(''),
+  body: filterText(BRIEF_LIMITS.body).default(''),
   language: z.enum(briefLanguages),
   tags: tags.default([]),
   tlp: tlpSchema,
@@ -134,7 +134,7 @@ export type CreateBrief = z.infer<typeof createBriefSchema>;
 export const patchBriefSchema = z.strictObject({
   title: plainText(BRIEF_LIMITS.title).min(1).optional(),
   summary: plainText(BRIEF_LIMITS.summary).optional(),
-  body: z.string().max(BRIEF_LIMITS.body).optional(),
+  body: filterText(BRIEF_LIMITS.body).optional(),
   language: z.enum(briefLanguages).optional(),
   tags: tags.optional(),
   tlp: tlpSchema.optional(),

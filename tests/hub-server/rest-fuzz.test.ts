@@ -35,6 +35,18 @@ const ROUTES: Array<[string, string, string?]> = [
   ['POST', '/api/v1/handovers/:id/return', 'giveBack'],
   ['POST', '/api/v1/handovers/:id/accept'],
   ['POST', '/api/v1/handovers/:id/addenda', 'note'],
+  ['GET', '/api/v1/briefs'],
+  ['POST', '/api/v1/briefs', 'brief'],
+  ['GET', '/api/v1/briefs/:id'],
+  ['PATCH', '/api/v1/briefs/:id', 'briefPatch'],
+  ['POST', '/api/v1/briefs/:id/submit', 'comment'],
+  ['POST', '/api/v1/briefs/:id/approve', 'comment'],
+  ['POST', '/api/v1/briefs/:id/return', 'comment'],
+  ['POST', '/api/v1/briefs/:id/publish'],
+  ['POST', '/api/v1/briefs/:id/versions'],
+  ['POST', '/api/v1/briefs/:id/attachments'],
+  ['GET', '/api/v1/briefs/:id/attachments/:id'],
+  ['DELETE', '/api/v1/briefs/:id/attachments/:id'],
 ];
 
 /** The strings that broke the hub before: NUL, year 0, huge numbers, overlong UTF-8, prototype keys. */
@@ -82,6 +94,11 @@ const FIELDS = [
   'revision',
   'answer',
   'question',
+  'summary',
+  'language',
+  'tags',
+  'citedAlerts',
+  'comment',
   '__proto__',
 ];
 const value = fc.oneof(hostileString, fc.jsonValue({ maxDepth: 2 }));
@@ -130,6 +147,18 @@ const VALID: Record<string, Record<string, unknown>> = {
   },
   submit: { answer: 'a' },
   giveBack: { question: 'q' },
+  brief: {
+    title: 'fuzz',
+    summary: 's',
+    body: '# b',
+    language: 'ar',
+    tags: ['threat:smuggling', 'free'],
+    tlp: 'GREEN',
+    recipients: ['WEST'],
+    citedAlerts: [],
+  },
+  briefPatch: { title: 'fuzz', tags: ['region:south'], revision: 1 },
+  comment: { comment: 'c' },
 };
 /** Mostly the known-hostile strings: a random one rarely reaches the database through a schema. */
 const sharp = fc.oneof(
@@ -147,14 +176,31 @@ const bodyFor = (template?: string) =>
     { weight: 1, arbitrary: fc.jsonValue({ maxDepth: 3 }) },
     { weight: 1, arbitrary: fc.constantFrom<unknown>('{"a":', 'not json', '\u0000', '[]', 'null') },
   );
-const QUERY_KEYS = ['after', 'limit', 'since', 'status', 'centre', 'severity', 'actor', 'action', 'q'];
+const QUERY_KEYS = [
+  'after',
+  'limit',
+  'since',
+  'status',
+  'centre',
+  'severity',
+  'actor',
+  'action',
+  'q',
+  'tag',
+  'from',
+  'to',
+  'tlp',
+  'version',
+  'offset',
+];
 const query = fc.dictionary(fc.constantFrom(...QUERY_KEYS), hostileString, { maxKeys: 4 });
 /** Real ids (an alert, a user the fuzz may change) so that writes reach the database. */
-const real = { alert: '', user: '', handover: '' };
+const real = { alert: '', user: '', handover: '', brief: '' };
 const idSegment = fc.oneof(
   fc.constant('alert').map(() => real.alert),
   fc.constant('user').map(() => real.user),
   fc.constant('handover').map(() => real.handover),
+  fc.constant('brief').map(() => real.brief),
   fc.uuid(),
   fc.constantFrom('%c0%ae', '%00', '..', '%2e%2e%2f', '%ff', 'x'.repeat(300)),
   fc.string().map(encodeURIComponent),
@@ -183,6 +229,8 @@ describe('REST fuzz: no input gets a 5xx', () => {
     real.alert = (JSON.parse(raised.text) as { alert: { id: string } }).alert.id;
     const draft = await send('POST', '/api/v1/handovers', {}, tokens[1]);
     real.handover = (JSON.parse(draft.text) as { handover: { id: string } }).handover.id;
+    const brief = await send('POST', '/api/v1/briefs', VALID.brief, tokens[2]);
+    real.brief = (JSON.parse(brief.text) as { brief: { id: string } }).brief.id;
   });
   afterAll(() => t?.close());
 
@@ -210,7 +258,8 @@ describe('REST fuzz: no input gets a 5xx', () => {
           idSegment,
           fc.nat(tokens.length),
           async (b, q, id, who) => {
-            const path = template.replace(':id', id);
+            // (A second :id, an attachment's, gets the same segment.)
+            const path = template.replaceAll(':id', id);
             const qs = new URLSearchParams(q as Record<string, string>).toString();
             // Logging out ends the session: that route gets a session of its own each time.
             const token =
