@@ -9,6 +9,7 @@ export * as schema from './db/schema.ts';
 export { loadDemoData, type DemoAccount } from './demo/demo.ts';
 export { raiseDemoAlerts } from './demo/demo-alerts.ts';
 export { recordDemoHandovers } from './demo/demo-handovers.ts';
+export { publishDemoBriefs } from './demo/demo-briefs.ts';
 export { hashPassword, verifyPassword } from './users/passwords.ts';
 export { deriveAppUrl, DatabaseSetupError } from './db/postgres.ts';
 export { createUser } from './users/users.service.ts';

@@ -5,6 +5,7 @@ import type { Database } from './db/database.ts';
 import { loadDemoData, type DemoAccount } from './demo/demo.ts';
 import { raiseDemoAlerts } from './demo/demo-alerts.ts';
 import { recordDemoHandovers } from './demo/demo-handovers.ts';
+import { publishDemoBriefs } from './demo/demo-briefs.ts';
 import { createHub, type Hub } from './hub.ts';
 
 // A shutdown that has not finished by then exits anyway, well inside a 10 s orchestrator limit.
@@ -80,7 +81,8 @@ async function main(): Promise<void> {
       const users = new Map(accounts.map((a) => [a.username, a]));
       const raised = await raiseDemoAlerts(hub.alerts, users);
       const handedOver = await recordDemoHandovers(hub.handovers, users);
-      logger.info({ raised, handedOver }, 'demo alerts raised, demo handovers recorded');
+      const briefs = await publishDemoBriefs(hub.briefs, hub.alerts, users);
+      logger.info({ raised, handedOver, briefs }, 'demo alerts raised, handovers and briefs recorded');
     }
     logger.info({ port: address.port, host: address.address, database: database.kind }, 'hub listening');
   } catch (err) {

@@ -1,12 +1,13 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import {
   loadDemoData,
+  publishDemoBriefs,
   raiseDemoAlerts,
   recordDemoHandovers,
   schema,
   verifyHandoverChains,
 } from '@tansiq/hub-server';
-import type { Alert, BorderImpact, CentreShift, Handover } from '@tansiq/shared';
+import type { Alert, BorderImpact, BriefListItem, BriefReply, CentreShift, Handover } from '@tansiq/shared';
 import { startTestHub, type TestHub } from '../helpers/hub.ts';
 import { api } from '../helpers/users.ts';
 
@@ -21,6 +22,7 @@ describe('demo alerts on a new database', () => {
     const users = new Map(accounts.map((a) => [a.username, a]));
     expect(await raiseDemoAlerts(t.hub.alerts, users)).toBe(4);
     expect(await recordDemoHandovers(t.hub.handovers, users)).toBe(1);
+    expect(await publishDemoBriefs(t.hub.briefs, t.hub.alerts, users)).toBe(2);
   });
   afterAll(() => t.close());
 
@@ -60,5 +62,25 @@ describe('demo alerts on a new database', () => {
       (await (await as('supervisor.east'))('POST', '/api/v1/handovers', {})).body as { handover: Handover }
     ).handover;
     expect(draft.carried.map((c) => c.kind).sort()).toEqual(['event', 'resource', 'task']);
+  });
+
+  test('the studies archive starts with a published brief citing a demo alert, and one in the review queue', async () => {
+    const south = await as('officer.south');
+    const list = (await south('GET', '/api/v1/briefs')).body as { briefs: BriefListItem[] };
+    expect(list.briefs.map((b) => b.title)).toEqual([
+      'الهجرة غير النظامية عبر الحدود مع النيجر: تقدير أسبوعي',
+    ]);
+    const reply = (await south('GET', `/api/v1/briefs/${list.briefs[0]!.id}`)).body as BriefReply;
+    expect(reply.alerts.map((a) => a.category)).toEqual(['irregular_migration']);
+    expect(reply.brief.reviewer?.name).toBe('محلل مراجع — مركز الدراسات');
+    // Waiting for the analyst who did not write it; no reader sees it.
+    const queue = (await (await as('analyst'))('GET', '/api/v1/briefs?status=in_review')).body as {
+      briefs: BriefListItem[];
+    };
+    expect(queue.briefs.map((b) => b.language)).toEqual(['en']);
+    expect(
+      ((await (await as('officer.west'))('GET', '/api/v1/briefs?status=in_review')).body as { total: number })
+        .total,
+    ).toBe(0);
   });
 });

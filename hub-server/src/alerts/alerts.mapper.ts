@@ -5,7 +5,7 @@ import {
   type BoardAlert,
   type Principal,
 } from '@tansiq/shared';
-import type { alerts } from './alerts.table.ts';
+import type { AlertRow } from './alerts.table.ts';
 
 export interface Receipt {
   centre: string;
@@ -13,7 +13,7 @@ export interface Receipt {
   acknowledgedAt: Date | null;
 }
 
-export function toAlert(row: typeof alerts.$inferSelect, receipts: Receipt[]): Alert {
+export function toAlert(row: AlertRow, receipts: Receipt[]): Alert {
   return {
     id: row.id,
     centre: row.centre,

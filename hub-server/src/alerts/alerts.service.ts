@@ -30,7 +30,7 @@ import type { AuthContext } from '../auth/auth.service.ts';
 import type { CentresCache } from '../centres/centres.cache.ts';
 import { alertEvent, appendEvent, committedHead } from '../events/events.service.ts';
 import { centrePresence } from '../presence/presence.table.ts';
-import { alerts } from './alerts.table.ts';
+import { alertColumns, alerts } from './alerts.table.ts';
 import { alertAcks, alertDeadlines, alertDeliveries, alertUpdates } from './alert-activity.table.ts';
 import { toAlert, type Receipt } from './alerts.mapper.ts';
 
@@ -43,7 +43,7 @@ export const SNAPSHOT_LIMIT = 1000;
 
 /** Reads an alert as the transaction's user sees it (row-level security applies), with its receipts. */
 export async function loadAlert(tx: AppTx, id: string): Promise<Alert | null> {
-  const [row] = await tx.select().from(alerts).where(eq(alerts.id, id));
+  const [row] = await tx.select(alertColumns).from(alerts).where(eq(alerts.id, id));
   if (!row) return null;
   return toAlert(row, await receiptsOf(tx, [id]).then((m) => m.get(id) ?? []));
 }
@@ -151,7 +151,7 @@ export class AlertsService {
           requestHash: hash,
         })
         .onConflictDoNothing({ target: alerts.id })
-        .returning();
+        .returning(alertColumns);
       if (!row) {
         // A resend: the same body is the same alert; another body under this id is a conflict.
         const [existing] = await tx
@@ -186,7 +186,7 @@ export class AlertsService {
     return this.database.asUser(auth.principal, async (tx) => {
       const q = query.q?.trim() || undefined;
       const rows = await tx
-        .select()
+        .select(alertColumns)
         .from(alerts)
         .where(
           and(
@@ -226,7 +226,7 @@ export class AlertsService {
     return this.database.asUser(auth.principal, async (tx) => {
       const head = await committedHead(tx);
       const rows = await tx
-        .select()
+        .select(alertColumns)
         .from(alerts)
         .where(
           or(

@@ -1,4 +1,4 @@
-import { sql } from 'drizzle-orm';
+import { getTableColumns, sql } from 'drizzle-orm';
 import { check, doublePrecision, index, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import { alertCategories, alertStatuses, severities, tlpLevels } from '@tansiq/shared';
 import { centres } from '../centres/centres.table.ts';
@@ -55,3 +55,8 @@ export const alerts = pgTable(
     index('alerts_search').using('gin', t.search),
   ],
 );
+
+/** Every column but the search vector: what reads of alerts select (the vector is for matching only). */
+const { search: _search, ...readColumns } = getTableColumns(alerts);
+export const alertColumns = readColumns;
+export type AlertRow = Omit<typeof alerts.$inferSelect, 'search'>;

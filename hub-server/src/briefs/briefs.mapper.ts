@@ -8,7 +8,7 @@ import type {
   Principal,
   Signatory,
 } from '@tansiq/shared';
-import type { alerts } from '../alerts/alerts.table.ts';
+import type { AlertRow } from '../alerts/alerts.table.ts';
 import type { briefAttachments, briefs, briefThread } from './briefs.table.ts';
 
 export type BriefRow = typeof briefs.$inferSelect;
@@ -91,7 +91,7 @@ export function toThreadEntry(row: ThreadRow): BriefThreadEntry {
   };
 }
 
-export function toCitedAlert(row: typeof alerts.$inferSelect): CitedAlert {
+export function toCitedAlert(row: AlertRow): CitedAlert {
   return {
     id: row.id,
     centre: row.centre,

@@ -25,7 +25,7 @@ import type { AuthContext } from '../auth/auth.service.ts';
 import type { CentresCache } from '../centres/centres.cache.ts';
 import { actorOf, userChange } from '../access/user-change.ts';
 import { appendEvent, type NewEvent } from '../events/events.service.ts';
-import { alerts } from '../alerts/alerts.table.ts';
+import { alertColumns, alerts } from '../alerts/alerts.table.ts';
 import { users } from '../users/users.table.ts';
 import { briefAttachments, briefs, briefThread } from './briefs.table.ts';
 import {
@@ -225,7 +225,11 @@ export class BriefsService {
         .orderBy(asc(briefAttachments.createdAt)),
       row.citedAlerts.length === 0
         ? Promise.resolve([])
-        : tx.select().from(alerts).where(inArray(alerts.id, row.citedAlerts)).orderBy(desc(alerts.createdAt)),
+        : tx
+            .select(alertColumns)
+            .from(alerts)
+            .where(inArray(alerts.id, row.citedAlerts))
+            .orderBy(desc(alerts.createdAt)),
       readsThread(p)
         ? tx
             .select()

@@ -34,6 +34,13 @@ const demoUsers: Omit<DemoAccount, 'id' | 'password'>[] = [
     centre: 'SOUTH',
   },
   { username: 'analyst', displayName: 'محلل — مركز الدراسات', role: 'analyst', centre: 'STUDIES' },
+  // A second analyst: the second pair of eyes on a brief the first one wrote.
+  {
+    username: 'analyst.review',
+    displayName: 'محلل مراجع — مركز الدراسات',
+    role: 'analyst',
+    centre: 'STUDIES',
+  },
   { username: 'coordinator', displayName: 'منسق الفريق الفني المشترك', role: 'coordinator', centre: null },
   { username: 'board', displayName: 'شاشة غرفة الاجتماعات', role: 'board', centre: null },
   { username: 'admin', displayName: 'مدير النظام', role: 'admin', centre: null },

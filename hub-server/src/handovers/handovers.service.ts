@@ -23,7 +23,7 @@ import type { AuthContext } from '../auth/auth.service.ts';
 import type { CentresCache } from '../centres/centres.cache.ts';
 import { actorOf, userChange } from '../access/user-change.ts';
 import { appendEvent, type NewEvent } from '../events/events.service.ts';
-import { alerts } from '../alerts/alerts.table.ts';
+import { alertColumns, alerts, type AlertRow } from '../alerts/alerts.table.ts';
 import { alertAcks, alertUpdates } from '../alerts/alert-activity.table.ts';
 import { users } from '../users/users.table.ts';
 import { handoverAddenda, handoverOverdue, handovers, handoverThread } from './handovers.table.ts';
@@ -60,7 +60,7 @@ export function handoverEvent(
   };
 }
 
-const alertSummary = (a: typeof alerts.$inferSelect): HandoverAlert => ({
+const alertSummary = (a: AlertRow): HandoverAlert => ({
   id: a.id,
   centre: a.centre,
   title: a.title,
@@ -143,13 +143,13 @@ export class HandoversService {
     const addressed = sql`${centre} = any(${alerts.recipients})`;
     const [open, unacked, escalations] = await Promise.all([
       tx
-        .select()
+        .select(alertColumns)
         .from(alerts)
         .where(and(eq(alerts.centre, centre), live))
         .orderBy(desc(alerts.createdAt))
         .limit(SNAPSHOT_SECTION_LIMIT),
       tx
-        .select()
+        .select(alertColumns)
         .from(alerts)
         .where(
           and(
@@ -167,7 +167,7 @@ export class HandoversService {
         .limit(SNAPSHOT_SECTION_LIMIT),
       tx
         .select({
-          alert: alerts,
+          alert: alertColumns,
           at: alertUpdates.at,
           centre: alertUpdates.centre,
           userId: alertUpdates.userId,
