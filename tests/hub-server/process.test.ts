@@ -30,6 +30,7 @@ describe('the hub process (main.ts) on PGlite', () => {
     expect([...firstPasswords.keys()].sort()).toEqual([
       'admin',
       'analyst',
+      'analyst.review',
       'board',
       'coordinator',
       'officer.east',
