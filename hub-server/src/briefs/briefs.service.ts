@@ -414,89 +414,86 @@ export class BriefsService {
     });
   }
 
-  /** Sends the draft to review (a second analyst approves or returns it). */
-  async submit(
+  /**
+   * One step of the review: the version in the works must be in one of `from`; a reviewer's step
+   * is refused to the version's authors (four eyes). The step's thread entry, the row's change,
+   * its audit record — one transaction, after the brief's lock.
+   */
+  private step(
     auth: AuthContext,
     id: string,
-    comment: string | undefined,
     source: string | null,
+    step: {
+      verb: 'submit' | 'approve' | 'return';
+      from: readonly BriefRow['status'][];
+      kind: 'submitted' | 'approved' | 'returned';
+      comment: string | undefined;
+      reviewer: boolean;
+      set: (me: Signatory, at: Date) => Partial<typeof briefs.$inferInsert>;
+      check?: (row: BriefRow) => void;
+    },
   ): Promise<Brief> {
+    const action = `brief.${step.verb}`;
     return this.change(auth, source, async (tx, p) => {
-      const rows = await this.lockSeries(tx, p, id, 'brief.submit');
-      const draft = this.openVersion(rows, ['draft'], 'submit it');
-      if (!draft.title.trim() || !draft.body.trim())
-        throw errors.badRequest('a brief needs a title and a body before review', { field: 'body' });
+      const rows = await this.lockSeries(tx, p, id, action);
+      const row = this.openVersion(rows, step.from, `${step.verb} it`);
+      step.check?.(row);
+      if (step.reviewer && authorsOf(row).some((a) => a.userId === p.userId))
+        throw new Refusal(action, { type: 'brief', id }, `an author cannot ${step.verb} their own brief`);
       const me = await this.signatory(tx, p);
       const at = this.now();
-      await this.thread(tx, draft, 'submitted', me, comment, at);
+      await this.thread(tx, row, step.kind, me, step.comment, at);
       await tx
         .update(briefs)
-        .set({ status: 'in_review', submittedAt: at, updatedAt: at, revision: draft.revision + 1 })
-        .where(eq(briefs.id, draft.id));
-      return this.recorded(tx, auth, source, draft.id, 'brief.submit');
+        .set({ ...step.set(me, at), updatedAt: at, revision: row.revision + 1 })
+        .where(eq(briefs.id, row.id));
+      return this.recorded(tx, auth, source, row.id, action);
     });
   }
 
-  private refuseAuthor(row: BriefRow, p: Principal, action: string, doing: string): void {
-    if (authorsOf(row).some((a) => a.userId === p.userId))
-      throw new Refusal(
-        action,
-        { type: 'brief', id: row.seriesId },
-        `an author cannot ${doing} their own brief`,
-      );
+  /** Sends the draft to review (a second analyst approves or returns it). */
+  submit(auth: AuthContext, id: string, comment: string | undefined, source: string | null): Promise<Brief> {
+    return this.step(auth, id, source, {
+      verb: 'submit',
+      from: ['draft'],
+      kind: 'submitted',
+      comment,
+      reviewer: false,
+      check: (row) => {
+        if (!row.title.trim() || !row.body.trim())
+          throw errors.badRequest('a brief needs a title and a body before review', { field: 'body' });
+      },
+      set: (_me, at) => ({ status: 'in_review', submittedAt: at }),
+    });
   }
 
   /** The second pair of eyes: an analyst who wrote none of it approves the version in review. */
-  async approve(
-    auth: AuthContext,
-    id: string,
-    comment: string | undefined,
-    source: string | null,
-  ): Promise<Brief> {
-    return this.change(auth, source, async (tx, p) => {
-      const rows = await this.lockSeries(tx, p, id, 'brief.approve');
-      const review = this.openVersion(rows, ['in_review'], 'approve it');
-      this.refuseAuthor(review, p, 'brief.approve', 'approve');
-      const me = await this.signatory(tx, p);
-      const at = this.now();
-      await this.thread(tx, review, 'approved', me, comment, at);
-      await tx
-        .update(briefs)
-        .set({
-          status: 'approved',
-          reviewerId: me.userId,
-          reviewerName: me.name,
-          approvedAt: at,
-          updatedAt: at,
-          revision: review.revision + 1,
-        })
-        .where(eq(briefs.id, review.id));
-      return this.recorded(tx, auth, source, review.id, 'brief.approve');
+  approve(auth: AuthContext, id: string, comment: string | undefined, source: string | null): Promise<Brief> {
+    return this.step(auth, id, source, {
+      verb: 'approve',
+      from: ['in_review'],
+      kind: 'approved',
+      comment,
+      reviewer: true,
+      set: (me, at) => ({ status: 'approved', reviewerId: me.userId, reviewerName: me.name, approvedAt: at }),
     });
   }
 
   /** The reviewer sends it back to draft with the reason, kept in the thread. */
-  async return(auth: AuthContext, id: string, comment: string, source: string | null): Promise<Brief> {
-    return this.change(auth, source, async (tx, p) => {
-      const rows = await this.lockSeries(tx, p, id, 'brief.return');
-      const review = this.openVersion(rows, ['in_review', 'approved'], 'return it');
-      this.refuseAuthor(review, p, 'brief.return', 'return');
-      const me = await this.signatory(tx, p);
-      const at = this.now();
-      await this.thread(tx, review, 'returned', me, comment, at);
-      await tx
-        .update(briefs)
-        .set({
-          status: 'draft',
-          submittedAt: null,
-          approvedAt: null,
-          reviewerId: null,
-          reviewerName: null,
-          updatedAt: at,
-          revision: review.revision + 1,
-        })
-        .where(eq(briefs.id, review.id));
-      return this.recorded(tx, auth, source, review.id, 'brief.return');
+  return(auth: AuthContext, id: string, comment: string, source: string | null): Promise<Brief> {
+    return this.step(auth, id, source, {
+      verb: 'return',
+      from: ['in_review', 'approved'],
+      kind: 'returned',
+      comment,
+      reviewer: true,
+      set: () => ({
+        status: 'draft',
+        submittedAt: null,
+        approvedAt: null,
+        reviewerId: null,
+        reviewerName: null,
+      }),
     });
   }
 
