@@ -53,6 +53,14 @@ export async function searchCases(as: Record<string, Call>): Promise<void> {
   expect(ids(east)).toContain(red);
   expect(east.total).toBe(south.total + 1);
   expect(await search('officer.south', q('السري'))).toEqual({ briefs: [], total: 0 });
+  // Pages: the total stays the same on every page, also past the end.
+  const second = await search('officer.south', `${q('تهريب')}&offset=1`);
+  expect(second.total).toBe(south.total);
+  expect(ids(second)).toEqual(ids(south).slice(1));
+  expect(await search('officer.south', `${q('تهريب')}&offset=5000`)).toEqual({
+    briefs: [],
+    total: south.total,
+  });
   expect(ids(await search('analyst', q('السري')))).toEqual([red]);
 
   // Ranked: a match in the title weighs more than one in the body.

@@ -161,13 +161,21 @@ export class BriefsService {
           body: q ? briefs.body : sql<string>`''`,
           rank,
           attachments: sql<number>`(select count(*)::int from ${briefAttachments} a where a.brief_id = ${briefs.id})`,
+          // Counted in the same pass as the page (under the same row-level security).
+          total: sql<number>`count(*) over ()`,
         })
         .from(briefs)
         .where(where)
         .orderBy(...(q ? [desc(rank)] : []), desc(when), asc(briefs.id))
         .limit(query.limit)
         .offset(query.offset);
-      const [{ total } = { total: 0 }] = await tx.select({ total: count() }).from(briefs).where(where);
+      // A page past the end has no row to carry the count: then it is counted on its own.
+      const total =
+        rows.length > 0
+          ? Number(rows[0]!.total)
+          : query.offset === 0
+            ? 0
+            : ((await tx.select({ n: count() }).from(briefs).where(where))[0]?.n ?? 0);
       const items = rows.map((r) => toListItem(r, Number(r.attachments)));
       if (briefListAccess(p) === 'titles') return { briefs: items.map(briefBoardFields), total };
       if (q) {
