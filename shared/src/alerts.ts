@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { filterText, isoTime, plainText } from './text.ts';
 import { citingBriefSchema } from './briefs.ts';
+import { peopleCountsSchema, peopleSchema } from './people.ts';
 import { crossings } from './border/crossings.ts';
 import { centreShiftSchema } from './handovers.ts';
 import { sectorIds } from './border/sectors.ts';
@@ -23,6 +24,8 @@ export const createAlertSchema = z.strictObject({
   tlp: tlpSchema,
   /** Deny by default: an empty list never means everyone. */
   recipients: z.array(centreCodeSchema).max(16),
+  /** The people involved, counts only (optional on every category). */
+  people: peopleSchema.optional(),
 });
 export type CreateAlert = z.infer<typeof createAlertSchema>;
 
@@ -62,6 +65,8 @@ export const alertSchema = z.object({
   tlp: tlpSchema,
   recipients: z.array(z.string()),
   status: z.enum(alertStatuses),
+  /** The people involved (counts), or null when none were given. Events logged before it lack it. */
+  people: peopleCountsSchema.nullable().optional(),
   createdAt: z.string(),
   updatedAt: z.string(),
   /** Per recipient centre: when a console of it first received the alert, and when it acknowledged. */
@@ -75,20 +80,22 @@ export const alertSchema = z.object({
 });
 export type Alert = z.infer<typeof alertSchema>;
 
-/** What a board screen may see of an alert (CLEAR/GREEN only). */
-export const boardAlertSchema = alertSchema.pick({
-  id: true,
-  centre: true,
-  category: true,
-  severity: true,
-  title: true,
-  location: true,
-  crossing: true,
-  tlp: true,
-  recipients: true,
-  status: true,
-  createdAt: true,
-});
+/** What a board screen may see of an alert (CLEAR/GREEN only): of its people, the total. */
+export const boardAlertSchema = alertSchema
+  .pick({
+    id: true,
+    centre: true,
+    category: true,
+    severity: true,
+    title: true,
+    location: true,
+    crossing: true,
+    tlp: true,
+    recipients: true,
+    status: true,
+    createdAt: true,
+  })
+  .extend({ peopleTotal: z.number().int().nullable() });
 export type BoardAlert = z.infer<typeof boardAlertSchema>;
 
 /** `GET /api/v1/alerts/snapshot`: where a console with nothing stored starts, then resumes after `head`. */

@@ -10,3 +10,4 @@ export * from './border/crossings.ts';
 export * from './text.ts';
 export * from './handovers.ts';
 export * from './briefs.ts';
+export * from './people.ts';

@@ -12,6 +12,7 @@ const boardFields = [
   'crossing',
   'id',
   'location',
+  'peopleTotal',
   'recipients',
   'severity',
   'status',

@@ -1,5 +1,7 @@
 import {
   boardAlertSchema,
+  peopleTotal,
+  type People,
   readsBoardFieldsOnly,
   type Alert,
   type BoardAlert,
@@ -29,6 +31,7 @@ export function toAlert(row: AlertRow, receipts: Receipt[]): Alert {
     tlp: row.tlp,
     recipients: row.recipients,
     status: row.status,
+    people: (row.people as People | null) ?? null,
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
     receipts: row.recipients.map((centre) => {
@@ -44,5 +47,7 @@ export function toAlert(row: AlertRow, receipts: Receipt[]): Alert {
 
 /** What a reader receives of an alert: a board screen gets the board fields only (DESIGN's table). */
 export function alertForReader(principal: Pick<Principal, 'role'>, alert: Alert): Alert | BoardAlert {
-  return readsBoardFieldsOnly(principal) ? boardAlertSchema.parse(alert) : alert;
+  if (!readsBoardFieldsOnly(principal)) return alert;
+  // The board counts people, it does not see who they are.
+  return boardAlertSchema.parse({ ...alert, peopleTotal: alert.people ? peopleTotal(alert.people) : null });
 }

@@ -86,6 +86,7 @@ function requestHash(input: CreateAlert, recipients: string[]): string {
     input.observedAt ? new Date(input.observedAt).toISOString() : null,
     input.tlp,
     recipients,
+    input.people ?? null,
   ]);
   return createHash('sha256').update(canonical).digest('hex');
 }
@@ -148,6 +149,7 @@ export class AlertsService {
           reporterId: p.userId,
           tlp: input.tlp,
           recipients,
+          people: input.people ?? null,
           requestHash: hash,
         })
         .onConflictDoNothing({ target: alerts.id })

@@ -1,5 +1,5 @@
 import { getTableColumns, sql } from 'drizzle-orm';
-import { check, doublePrecision, index, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { check, doublePrecision, index, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import { alertCategories, alertStatuses, severities, tlpLevels } from '@tansiq/shared';
 import { centres } from '../centres/centres.table.ts';
 import { users } from '../users/users.table.ts';
@@ -34,6 +34,8 @@ export const alerts = pgTable(
       .notNull()
       .default(sql`'{}'::text[]`),
     status: text('status', { enum: alertStatuses }).notNull().default('open'),
+    /** The people involved (People: counts only), or null. */
+    people: jsonb('people'),
     /** SHA-256 of the create request: a resend with the same id and body is the same alert, another body a 409. */
     requestHash: text('request_hash'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
@@ -50,6 +52,8 @@ export const alerts = pgTable(
     check('alerts_status_known', sql`${t.status} in (${list(alertStatuses)})`),
     check('alerts_lat_range', sql`${t.lat} between -90 and 90`),
     check('alerts_lng_range', sql`${t.lng} between -180 and 180`),
+    // Counts only, whoever writes (tansiq_people_ok, migration 0009).
+    check('alerts_people_counts_only', sql`tansiq_people_ok(${t.people})`),
     index('alerts_centre_idx').on(t.centre),
     index('alerts_created_idx').on(t.createdAt),
     index('alerts_search').using('gin', t.search),

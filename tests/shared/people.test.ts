@@ -1,0 +1,60 @@
+import { describe, expect, test } from 'vitest';
+import { createAlertSchema, peopleSchema, peopleTotal } from '@tansiq/shared';
+
+const ok = (input: unknown) => peopleSchema.safeParse(input);
+
+describe('people involved: counts only, consistent sums', () => {
+  test('missing fields are 0; both ways of counting agree; the total is the persons counted', () => {
+    const p = ok({
+      women: 3,
+      men: 5,
+      sexUnknown: 2,
+      children: 4,
+      adults: 6,
+      unaccompaniedChildren: 1,
+      needMedicalCare: 2,
+    });
+    expect(p.success).toBe(true);
+    expect(p.data).toMatchObject({ ageUnknown: 0, injured: 0, deceased: 0, withDisabilities: 0 });
+    expect(peopleTotal(p.data!)).toBe(10);
+    // Only one way of counting is known: the other stays empty.
+    expect(ok({ women: 2, withDisabilities: 1 }).success).toBe(true);
+    expect(ok({ children: 7, unaccompaniedChildren: 7 }).success).toBe(true);
+    expect(ok({}).success).toBe(true);
+  });
+
+  test.each([
+    ['a negative count', { women: -1 }],
+    ['a fraction', { men: 1.5 }],
+    ['a number as text', { women: '3' }],
+    ['free text', { women: 'three women from Agadez' }],
+    ['a name in an unknown field', { women: 1, names: 'Fatima' }],
+    ['a note', { note: 'injured at the fence' }],
+    ['an absurd number', { men: 1e9 }],
+    ['by sex and by age disagree', { women: 3, children: 1, adults: 1 }],
+    [
+      'more unaccompanied children than children',
+      { children: 2, adults: 1, women: 3, unaccompaniedChildren: 3 },
+    ],
+    ['more injured than persons', { men: 2, injured: 3 }],
+    ['deceased with nobody counted', { deceased: 1 }],
+    ['an array', [1, 2]],
+    ['a string', 'ten people'],
+  ])('refuses %s', (_name, input) => {
+    expect(ok(input).success).toBe(false);
+  });
+
+  test('an alert takes them on every category, and refuses them malformed', () => {
+    const alert = {
+      category: 'smuggling',
+      severity: 'low',
+      title: 't',
+      location: { lat: 25, lng: 15 },
+      tlp: 'GREEN',
+      recipients: [],
+    };
+    expect(createAlertSchema.safeParse({ ...alert, people: { men: 2, adults: 2 } }).success).toBe(true);
+    expect(createAlertSchema.safeParse(alert).success).toBe(true);
+    expect(createAlertSchema.safeParse({ ...alert, people: { men: 'two' } }).success).toBe(false);
+  });
+});
