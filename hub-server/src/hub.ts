@@ -39,6 +39,8 @@ import { HandoversService } from './handovers/handovers.service.ts';
 import { handoversRoutes } from './handovers/handovers.routes.ts';
 import { BriefsService } from './briefs/briefs.service.ts';
 import { briefsRoutes } from './briefs/briefs.routes.ts';
+import { TrendsService } from './trends/trends.service.ts';
+import { trendsRoutes } from './trends/trends.routes.ts';
 
 export interface HubDeps {
   config: Config;
@@ -147,6 +149,8 @@ export function createHub({ config, database, logger, clock = () => new Date() }
     config.TANSIQ_MAX_ATTACHMENT_MB * 1024 * 1024,
   );
 
+  const trends = new TrendsService(database, failures, config.TANSIQ_TIMEZONE);
+
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', config.TANSIQ_TRUST_PROXY_HOPS);
@@ -183,6 +187,8 @@ export function createHub({ config, database, logger, clock = () => new Date() }
   app.use(usersRoutes(failures, auth, usersService));
   app.use(auditRoutes(db, failures, auth));
   app.use(centresRoutes(db, auth));
+  // Before the alert routes: /api/v1/alerts/export.csv is not an alert id.
+  app.use(trendsRoutes(auth, trends));
   app.use(alertsRoutes(auth, alerts, receipts, handovers, briefs));
   app.use(handoversRoutes(auth, handovers));
   app.use(briefsRoutes(auth, briefs));

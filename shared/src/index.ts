@@ -11,3 +11,4 @@ export * from './text.ts';
 export * from './handovers.ts';
 export * from './briefs.ts';
 export * from './people.ts';
+export * from './trends.ts';

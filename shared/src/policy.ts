@@ -118,6 +118,11 @@ export function canWriteBrief(p: Principal): boolean {
   return p.role === 'analyst';
 }
 
+/** Trends and exports: analysts and coordinators, computed from what they may read. */
+export function canSeeTrends(p: Pick<Principal, 'role'>): boolean {
+  return p.role === 'analyst' || p.role === 'coordinator';
+}
+
 /** Users, centres and the audit log. */
 export function canAdminister(p: Principal): boolean {
   return p.role === 'admin';

@@ -95,6 +95,17 @@ const routes: RouteCase[] = [
     allowed: everyone,
     okStatus: 200,
   },
+  // Trends and exports: analysts and coordinators, from what they may read (the CSV twins of the
+  // JSON exports are checked in trends.test.ts).
+  ...['/api/v1/trends', '/api/v1/trends/export.json', '/api/v1/alerts/export.json'].map(
+    (path): RouteCase => ({
+      name: `GET ${path}`,
+      method: 'GET',
+      path: () => path,
+      allowed: (u) => u.role === 'analyst' || u.role === 'coordinator',
+      okStatus: 200,
+    }),
+  ),
   {
     name: 'border impact',
     method: 'GET',

@@ -35,6 +35,11 @@ const ROUTES: Array<[string, string, string?]> = [
   ['POST', '/api/v1/handovers/:id/return', 'giveBack'],
   ['POST', '/api/v1/handovers/:id/accept'],
   ['POST', '/api/v1/handovers/:id/addenda', 'note'],
+  ['GET', '/api/v1/trends'],
+  ['GET', '/api/v1/trends/export.csv'],
+  ['GET', '/api/v1/trends/export.json'],
+  ['GET', '/api/v1/alerts/export.csv'],
+  ['GET', '/api/v1/alerts/export.json'],
   ['GET', '/api/v1/briefs'],
   ['POST', '/api/v1/briefs', 'brief'],
   ['GET', '/api/v1/briefs/:id'],
@@ -192,6 +197,10 @@ const QUERY_KEYS = [
   'tlp',
   'version',
   'offset',
+  'by',
+  'period',
+  'table',
+  'category',
 ];
 const query = fc.dictionary(fc.constantFrom(...QUERY_KEYS), hostileString, { maxKeys: 4 });
 /** Real ids (an alert, a user the fuzz may change) so that writes reach the database. */
