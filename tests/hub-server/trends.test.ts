@@ -129,6 +129,14 @@ describe('trends and exports on PGlite', () => {
         expect((await get(path, tk)).status, `${who} ${path}`).toBe(403);
     }
     expect((await get('/api/v1/trends?by=colour')).status).toBe(400);
+    // Filters: a range after every alert counts nothing; one around them counts them all.
+    const future = (await (await get('/api/v1/trends?from=2199-01-01T00:00:00Z')).json()) as TrendReply;
+    expect(future).toMatchObject({ rows: [], acknowledgement: [] });
+    const around = (await (
+      await get(`/api/v1/trends?from=2000-01-01T00:00:00Z&to=2199-01-01T00:00:00Z&category=trafficking`)
+    ).json()) as TrendReply;
+    expect(around.rows.every((r) => r.key === 'trafficking')).toBe(true);
+    expect(around.rows.reduce((n, r) => n + r.alerts, 0)).toBe(1); // the AMBER one (the RED one is not the coordinator's)
     expect((await get('/api/v1/alerts/export.csv?from=0000-01-01T00:00:00Z')).status).toBe(400);
   });
 });

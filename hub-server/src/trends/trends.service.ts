@@ -16,16 +16,17 @@ import type { FailureAudit } from '../audit/failure-audit.ts';
 import type { AuthContext } from '../auth/auth.service.ts';
 import { actorOf } from '../access/user-change.ts';
 import { alertColumns, alerts } from '../alerts/alerts.table.ts';
+import { alertAcks } from '../alerts/alert-activity.table.ts';
 import { toAlert } from '../alerts/alerts.mapper.ts';
 
 /** The most alerts one export holds (newest dropped first is never silent: the count is in the audit). */
 export const EXPORT_LIMIT = 50_000;
 
 const KEY: Record<TrendQuery['by'], SQL> = {
-  category: sql.raw('a.category'),
-  centre: sql.raw('a.centre'),
-  sector: sql.raw(`coalesce(a.sector, 'none')`),
-  crossing: sql.raw(`coalesce(a.crossing, 'none')`),
+  category: sql`${alerts.category}`,
+  centre: sql`${alerts.centre}`,
+  sector: sql`coalesce(${alerts.sector}, 'none')`,
+  crossing: sql`coalesce(${alerts.crossing}, 'none')`,
 };
 const PERIOD_FORMAT: Record<TrendQuery['period'], string> = { week: 'YYYY-MM-DD', month: 'YYYY-MM' };
 
@@ -49,16 +50,16 @@ export class TrendsService {
     throw errors.forbidden();
   }
 
-  /** The filters on `alerts a`, as SQL. */
-  private filters(q: AlertExportQuery): SQL {
-    const parts: SQL[] = [sql`true`];
-    if (q.from) parts.push(sql`a.created_at >= ${new Date(q.from).toISOString()}::timestamptz`);
-    if (q.to) parts.push(sql`a.created_at <= ${new Date(q.to).toISOString()}::timestamptz`);
-    if (q.status) parts.push(sql`a.status = ${q.status}`);
-    if (q.severity) parts.push(sql`a.severity = ${q.severity}`);
-    if (q.category) parts.push(sql`a.category = ${q.category}`);
-    if (q.centre) parts.push(sql`a.centre = ${q.centre}`);
-    return sql.join(parts, sql` and `);
+  /** The filters on alerts (the one place they are written, for trends and exports alike). */
+  private filters(q: AlertExportQuery): SQL | undefined {
+    return and(
+      q.from ? gte(alerts.createdAt, new Date(q.from)) : undefined,
+      q.to ? lte(alerts.createdAt, new Date(q.to)) : undefined,
+      q.status ? eq(alerts.status, q.status) : undefined,
+      q.severity ? eq(alerts.severity, q.severity) : undefined,
+      q.category ? eq(alerts.category, q.category) : undefined,
+      q.centre ? eq(alerts.centre, q.centre) : undefined,
+    );
   }
 
   private period(q: TrendQuery, column: SQL): SQL {
@@ -78,14 +79,16 @@ export class TrendsService {
 
   private async counts(tx: AppTx, q: TrendQuery): Promise<TrendRow[]> {
     const sums = sql.join(
-      peopleFields.map((f) => sql`coalesce(sum((a.people ->> ${f})::int), 0)::int as ${sql.identifier(f)}`),
+      peopleFields.map(
+        (f) => sql`coalesce(sum((${alerts.people} ->> ${f})::int), 0)::int as ${sql.identifier(f)}`,
+      ),
       sql`, `,
     );
-    const period = this.period(q, sql.raw('a.created_at'));
+    const period = this.period(q, sql`${alerts.createdAt}`);
     const result = (await tx.execute(
       sql`select ${period} as period, ${KEY[q.by]} as key, count(*)::int as alerts,
-                 count(a.people)::int as "withPeople", ${sums}
-          from alerts a where ${this.filters(q)}
+                 count(${alerts.people})::int as "withPeople", ${sums}
+          from ${alerts} where ${this.filters(q) ?? sql`true`}
           group by 1, 2 order by 1, 2`,
     )) as unknown as Rows<Record<string, string | number>>;
     return result.rows.map((r) => ({
@@ -99,14 +102,14 @@ export class TrendsService {
 
   /** Per acknowledging centre and period of the alert's creation: how many, median and 90th percentile. */
   private async acknowledgement(tx: AppTx, q: TrendQuery): Promise<AckTrendRow[]> {
-    const period = this.period(q, sql.raw('a.created_at'));
-    const seconds = sql.raw('extract(epoch from (k.at - a.created_at))');
+    const period = this.period(q, sql`${alerts.createdAt}`);
+    const seconds = sql`extract(epoch from (${alertAcks.at} - ${alerts.createdAt}))`;
     const result = (await tx.execute(
-      sql`select ${period} as period, k.centre as centre, count(*)::int as acknowledged,
+      sql`select ${period} as period, ${alertAcks.centre} as centre, count(*)::int as acknowledged,
                  percentile_cont(0.5) within group (order by ${seconds}) as median,
                  percentile_cont(0.9) within group (order by ${seconds}) as p90
-          from alert_acks k join alerts a on a.id = k.alert_id
-          where ${this.filters(q)}
+          from ${alertAcks} join ${alerts} on ${alerts.id} = ${alertAcks.alertId}
+          where ${this.filters(q) ?? sql`true`}
           group by 1, 2 order by 1, 2`,
     )) as unknown as Rows<{
       period: string;
@@ -137,16 +140,7 @@ export class TrendsService {
       const rows = await tx
         .select(alertColumns)
         .from(alerts)
-        .where(
-          and(
-            q.from ? gte(alerts.createdAt, new Date(q.from)) : undefined,
-            q.to ? lte(alerts.createdAt, new Date(q.to)) : undefined,
-            q.status ? eq(alerts.status, q.status) : undefined,
-            q.severity ? eq(alerts.severity, q.severity) : undefined,
-            q.category ? eq(alerts.category, q.category) : undefined,
-            q.centre ? eq(alerts.centre, q.centre) : undefined,
-          ),
-        )
+        .where(this.filters(q))
         .orderBy(asc(alerts.createdAt), asc(alerts.id))
         .limit(EXPORT_LIMIT);
       await recordAudit(tx, actorOf(auth, source), {
