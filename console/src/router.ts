@@ -1,5 +1,5 @@
 import { createRouter, createWebHistory } from 'vue-router';
-import { canAdminister, canWriteBrief } from '@tansiq/shared';
+import { canAdminister, canSeeTrends, canWriteBrief } from '@tansiq/shared';
 import BoardView from './features/board/BoardView.vue';
 import LoginView from './features/auth/LoginView.vue';
 import { useSessionStore } from './features/auth/session.store.ts';
@@ -40,6 +40,12 @@ export function createConsoleRouter() {
       },
       { path: '/briefs/:id', name: 'brief', component: () => import('./features/briefs/BriefReader.vue') },
       {
+        path: '/trends',
+        name: 'trends',
+        component: () => import('./features/trends/TrendsView.vue'),
+        meta: { trends: true },
+      },
+      {
         path: '/admin/users',
         name: 'users',
         component: () => import('./features/users/UsersView.vue'),
@@ -57,6 +63,7 @@ export function createConsoleRouter() {
     if (!(await session.restore()))
       return { name: 'login', query: to.fullPath === '/' ? {} : { next: to.fullPath } };
     if (to.meta.admin && !(session.principal && canAdminister(session.principal))) return { name: 'board' };
+    if (to.meta.trends && !(session.principal && canSeeTrends(session.principal))) return { name: 'board' };
     if (to.meta.writesBriefs && !(session.principal && canWriteBrief(session.principal)))
       return { name: 'briefs' };
     return true;

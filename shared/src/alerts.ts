@@ -41,8 +41,25 @@ export const alertListQuerySchema = z.strictObject({
 
 export const alertIdSchema = z.strictObject({ id: z.uuid() });
 
-/** A timeline entry; `id` from the client makes a resend harmless. */
-export const alertUpdateSchema = z.strictObject({ id: z.uuid().optional(), body: plainText(5000).min(1) });
+/**
+ * A timeline entry: a note, or new counts of the people involved (with an optional note);
+ * `id` from the client makes a resend harmless.
+ */
+export const alertUpdateFields = z.strictObject({
+  id: z.uuid().optional(),
+  body: plainText(5000).min(1).optional(),
+  people: peopleSchema.optional(),
+});
+/** An update must say something: a note, people involved, or both. */
+export const updateSaysSomething: [
+  (u: { body?: string; people?: unknown }) => boolean,
+  { message: string; path: string[] },
+] = [
+  (u) => u.body !== undefined || u.people !== undefined,
+  { message: 'a note (body) or people involved is required', path: ['body'] },
+];
+export const alertUpdateSchema = alertUpdateFields.refine(...updateSaysSomething);
+export type AlertUpdate = z.infer<typeof alertUpdateSchema>;
 export const alertResolveSchema = z.strictObject({
   outcome: z.enum(['resolved', 'false_alarm']).default('resolved'),
   note: plainText(5000).optional(),
@@ -110,8 +127,10 @@ export type AlertsSnapshot = z.infer<typeof alertsSnapshotSchema>;
 
 export const timelineEntrySchema = z.object({
   id: z.string(),
-  kind: z.enum(['note', 'acknowledged', 'resolved', 'false_alarm', 'escalated']),
+  kind: z.enum(['note', 'people', 'acknowledged', 'resolved', 'false_alarm', 'escalated']),
   body: z.string(),
+  /** A `people` entry: the counts it set. */
+  people: peopleCountsSchema.nullable().optional(),
   userId: z.string().nullable(),
   centre: z.string().nullable(),
   at: z.string(),

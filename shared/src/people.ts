@@ -22,34 +22,43 @@ export const PEOPLE_MAX = 100_000;
 
 const headcount = z.number().int().min(0).max(PEOPLE_MAX);
 
-/** The persons an alert counts: the larger of the two ways of counting them. */
-export function peopleTotal(p: Record<PeopleField, number>): number {
-  const sum = (keys: readonly PeopleField[]) => keys.reduce((n, k) => n + p[k], 0);
-  return Math.max(sum(peopleBySex), sum(peopleByAge));
+const sum = (p: Record<PeopleField, number>, keys: readonly PeopleField[]) => keys.reduce((n, k) => n + p[k], 0);
+
+/** The persons an alert counts: its stated total. */
+export function peopleTotal(p: { total: number }): number {
+  return p.total;
 }
 
 /**
- * `people` on an alert: every field a whole number from 0 (missing = 0), nothing else accepted (no
- * free text, ever). Consistent sums: unaccompanied children are children; no situation counts more
- * persons than the alert does; when both ways of counting are filled in, they agree (the unknown
- * buckets take whoever cannot be told).
+ * `people` on an alert: `total` (the persons involved) and every other field a whole number from 0
+ * (missing = 0), nothing else accepted (no free text, ever). Without `total` the hub takes the larger
+ * of the two breakdowns. Consistent sums: neither the count by sex nor the count by age is over the
+ * total (what they leave is not known yet); unaccompanied children are children; no situation counts
+ * more persons than the total.
  */
 export const peopleSchema = z
-  .strictObject(
-    Object.fromEntries(peopleFields.map((k) => [k, headcount.default(0)])) as Record<
+  .strictObject({
+    total: headcount.optional(),
+    ...(Object.fromEntries(peopleFields.map((k) => [k, headcount.default(0)])) as Record<
       PeopleField,
       z.ZodDefault<typeof headcount>
-    >,
-  )
+    >),
+  })
   .superRefine((p, ctx) => {
-    const bySex = peopleBySex.reduce((n, k) => n + p[k], 0);
-    const byAge = peopleByAge.reduce((n, k) => n + p[k], 0);
-    const total = Math.max(bySex, byAge);
-    if (bySex > 0 && byAge > 0 && bySex !== byAge)
+    const bySex = sum(p, peopleBySex);
+    const byAge = sum(p, peopleByAge);
+    const total = p.total ?? Math.max(bySex, byAge);
+    if (bySex > total)
       ctx.addIssue({
         code: 'custom',
-        path: ['ageUnknown'],
-        message: `by sex (${bySex}) and by age (${byAge}) must count the same persons`,
+        path: ['total'],
+        message: `women, men and unknown sex (${bySex}) are more than the total (${total})`,
+      });
+    if (byAge > total)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['total'],
+        message: `children, adults and unknown age (${byAge}) are more than the total (${total})`,
       });
     if (p.unaccompaniedChildren > p.children && byAge > 0)
       ctx.addIssue({
@@ -64,10 +73,16 @@ export const peopleSchema = z
           path: [k],
           message: `${k} cannot outnumber the persons involved (${total})`,
         });
-  });
+  })
+  .transform((p) => ({ ...p, total: p.total ?? Math.max(sum(p, peopleBySex), sum(p, peopleByAge)) }));
 export type People = z.infer<typeof peopleSchema>;
+export type PeopleInput = z.input<typeof peopleSchema>;
+
+/** Every count a `people` object carries, the total first (columns of exports and trends). */
+export const peopleColumns = ['total', ...peopleFields] as const;
+export type PeopleColumn = (typeof peopleColumns)[number];
 
 /** People as the hub sends them (already checked when they came in). */
 export const peopleCountsSchema = z.object(
-  Object.fromEntries(peopleFields.map((k) => [k, z.number().int()])) as Record<PeopleField, z.ZodNumber>,
+  Object.fromEntries(peopleColumns.map((k) => [k, z.number().int()])) as Record<PeopleColumn, z.ZodNumber>,
 );

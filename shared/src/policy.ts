@@ -60,6 +60,11 @@ export function canUpdateAlert(p: Principal, a: Shared): boolean {
   return (isCentreStaff(p) || p.role === 'analyst') && canReadAlert(p, a);
 }
 
+/** The people involved are the origin centre's facts: its officers and supervisors change them. */
+export function canSetAlertPeople(p: Principal, a: Shared): boolean {
+  return isCentreStaff(p) && a.centre === p.centre;
+}
+
 export function canResolveAlert(p: Principal, a: Shared): boolean {
   return p.role === 'supervisor' && a.centre === p.centre;
 }

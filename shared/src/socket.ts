@@ -1,5 +1,6 @@
 import type { ErrorBody } from './errors.ts';
 import type { Alert, CreateAlert } from './alerts.ts';
+import type { PeopleInput } from './people.ts';
 
 /** Every announcement the server makes travels as `event` with this envelope. */
 export interface HubEvent<T = unknown> {
@@ -24,7 +25,7 @@ export interface ResumeReply {
 /** Client → server requests. */
 export interface ClientToServerEvents {
   'alert:create': Request<CreateAlert, { alert: Alert }>;
-  'alert:update': Request<{ alertId: string; id?: string; body: string }, { alert: Alert }>;
+  'alert:update': Request<{ alertId: string; id?: string; body?: string; people?: PeopleInput }, { alert: Alert }>;
   'alert:ack': Request<{ alertId: string }, { alert: Alert }>;
   'alert:resolve': Request<
     { alertId: string; outcome?: 'resolved' | 'false_alarm'; note?: string },

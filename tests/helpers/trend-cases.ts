@@ -3,7 +3,7 @@ import { expect } from 'vitest';
 import { DateTime } from 'luxon';
 import { parse } from 'csv-parse/sync';
 import {
-  peopleFields,
+  peopleColumns,
   trendDimensions,
   type Alert,
   type People,
@@ -28,7 +28,9 @@ export interface StoredAlert {
   createdAt: Date;
 }
 
+/** Two more persons than the breakdowns tell (not counted by sex or age yet). */
 const people = (women: number, men: number, children: number): People => ({
+  total: women + men + 2,
   women,
   men,
   sexUnknown: 0,
@@ -128,13 +130,13 @@ export function expectedTrend(
           key,
           alerts: 0,
           withPeople: 0,
-          people: Object.fromEntries(peopleFields.map((f) => [f, 0])) as TrendRow['people'],
+          people: Object.fromEntries(peopleColumns.map((f) => [f, 0])) as TrendRow['people'],
         }),
       );
     row.alerts++;
     if (a.people) {
       row.withPeople++;
-      for (const f of peopleFields) row.people[f] += a.people[f];
+      for (const f of peopleColumns) row.people[f] += a.people[f];
     }
   }
   return [...rows.values()].sort((x, y) =>

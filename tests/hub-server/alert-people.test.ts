@@ -47,6 +47,7 @@ describe('people involved on alerts', () => {
     const alert = (created.body as { alert: Alert }).alert;
     expect(alert.people).toEqual({
       ...people,
+      total: 10,
       sexUnknown: 0,
       ageUnknown: 0,
       injured: 0,
@@ -87,7 +88,8 @@ describe('people involved on alerts', () => {
     const before = await t.database.db.$count(schema.alerts);
     for (const bad of [
       { women: 'ثلاث نساء' },
-      { women: 2, children: 1 },
+      { total: 2, women: 2, men: 1 },
+      { total: 3, children: 2, adults: 2 },
       { men: 1, injured: 2 },
       { men: 1, name: 'x' },
     ]) {
@@ -106,11 +108,85 @@ describe('people involved on alerts', () => {
       t.database,
       sql`select id from alerts limit 1`,
     );
-    for (const value of [`{"women": "Fatima"}`, `{"names": 1}`, `{"men": -1}`, `{"men": 1.5}`, `"text"`])
+    for (const value of [
+      `{"total": 1, "women": "Fatima"}`,
+      `{"total": 1, "names": 1}`,
+      `{"total": 1, "men": -1}`,
+      `{"total": 2, "men": 1.5}`,
+      `{"men": 1}`,
+      `{"total": 2, "women": 2, "men": 1}`,
+      `{"total": 2, "children": 1, "adults": 1, "ageUnknown": 1}`,
+      `{"total": 2, "injured": 3}`,
+      `"text"`,
+    ])
       expect(
         await queryError(
           t.database.db.execute(sql`update alerts set people = ${value}::jsonb where id = ${id}`),
-        ),
+        ).catch((e: Error) => `${value}: ${e.message}`),
       ).toMatch(/alerts_people_counts_only/);
+  });
+
+  test('people are set by an update from the origin centre: a timeline entry keeps the counts, events carry them', async () => {
+    const alert = (
+      (await as['officer.south']!('POST', '/api/v1/alerts', { ...migration('GREEN', ['WEST']), people: undefined }))
+        .body as { alert: Alert }
+    ).alert;
+    expect(alert.people).toBeNull();
+    const entryId = randomUUID();
+    const counts = { total: 12, women: 5, men: 5, children: 4, adults: 6, injured: 1 };
+    const set = await as['officer.south']!('POST', `/api/v1/alerts/${alert.id}/updates`, {
+      id: entryId,
+      body: 'وصل قارب ثان',
+      people: counts,
+    });
+    expect(set.status, JSON.stringify(set.body)).toBe(201);
+    expect((set.body as { alert: Alert }).alert.people).toMatchObject(counts);
+    // The same entry again changes nothing.
+    const again = await as['officer.south']!('POST', `/api/v1/alerts/${alert.id}/updates`, {
+      id: entryId,
+      people: { total: 1, men: 1 },
+    });
+    expect((again.body as { alert: Alert }).alert.people).toMatchObject(counts);
+
+    const detail = (await as['officer.west']!('GET', `/api/v1/alerts/${alert.id}`)).body as {
+      alert: Alert;
+      timeline: Array<{ id: string; kind: string; body: string; people?: Record<string, number> }>;
+    };
+    expect(detail.alert.people).toMatchObject(counts);
+    const entry = detail.timeline.find((e) => e.id === entryId)!;
+    expect(entry).toMatchObject({ kind: 'people', body: 'وصل قارب ثان', people: counts });
+
+    const updated = (c: LiveClient) =>
+      c.applied.find(
+        (e: HubEvent) =>
+          e.type === 'alert:updated' &&
+          (e.data as { alert: { id: string; updatedAt?: string } }).alert.id === alert.id,
+      );
+    await live['officer.west']!.until(() => updated(live['officer.west']!) !== undefined);
+    expect(updated(live['officer.west']!)!.data).toMatchObject({
+      alert: { people: counts },
+      entry: { kind: 'people', people: counts },
+    });
+    await live['board']!.until(() => updated(live['board']!) !== undefined);
+    expect(JSON.stringify(updated(live['board']!)!.data)).not.toMatch(/women|وصل/);
+    expect((updated(live['board']!)!.data as { alert: { peopleTotal: number } }).alert.peopleTotal).toBe(12);
+
+    // A recipient may add a note but not change the origin's counts; a bad count changes nothing.
+    const recipient = await as['officer.west']!('POST', `/api/v1/alerts/${alert.id}/updates`, {
+      people: { total: 99 },
+    });
+    expect(recipient.status).toBe(403);
+    for (const bad of [{ total: 3, women: 4 }, { total: 'twelve' }, { total: 1.5 }])
+      expect(
+        (await as['officer.south']!('POST', `/api/v1/alerts/${alert.id}/updates`, { people: bad })).status,
+        JSON.stringify(bad),
+      ).toBe(400);
+    expect((await as['officer.south']!('POST', `/api/v1/alerts/${alert.id}/updates`, {})).status).toBe(400);
+    const after = (await as['officer.west']!('GET', `/api/v1/alerts/${alert.id}`)).body as {
+      alert: Alert;
+      timeline: unknown[];
+    };
+    expect(after.alert.people).toMatchObject(counts);
+    expect(after.timeline).toHaveLength(detail.timeline.length);
   });
 });

@@ -4,7 +4,7 @@ import { createAlertSchema, peopleSchema, peopleTotal } from '@tansiq/shared';
 const ok = (input: unknown) => peopleSchema.safeParse(input);
 
 describe('people involved: counts only, consistent sums', () => {
-  test('missing fields are 0; both ways of counting agree; the total is the persons counted', () => {
+  test('missing fields are 0; without a total the larger breakdown is the total', () => {
     const p = ok({
       women: 3,
       men: 5,
@@ -17,6 +17,13 @@ describe('people involved: counts only, consistent sums', () => {
     expect(p.success).toBe(true);
     expect(p.data).toMatchObject({ ageUnknown: 0, injured: 0, deceased: 0, withDisabilities: 0 });
     expect(peopleTotal(p.data!)).toBe(10);
+    expect(p.data!.total).toBe(10);
+    // The breakdowns may leave persons not yet told apart: each is at most the total.
+    const partial = ok({ total: 40, women: 12, children: 5, injured: 3 });
+    expect(partial.success).toBe(true);
+    expect(partial.data).toMatchObject({ total: 40, women: 12, men: 0, children: 5 });
+    expect(ok({ women: 3, men: 2, children: 4 }).data!.total).toBe(5);
+    expect(ok({ total: 10, women: 4, men: 6, children: 3, adults: 7 }).success).toBe(true);
     // Only one way of counting is known: the other stays empty.
     expect(ok({ women: 2, withDisabilities: 1 }).success).toBe(true);
     expect(ok({ children: 7, unaccompaniedChildren: 7 }).success).toBe(true);
@@ -31,7 +38,11 @@ describe('people involved: counts only, consistent sums', () => {
     ['a name in an unknown field', { women: 1, names: 'Fatima' }],
     ['a note', { note: 'injured at the fence' }],
     ['an absurd number', { men: 1e9 }],
-    ['by sex and by age disagree', { women: 3, children: 1, adults: 1 }],
+    ['by sex over the stated total', { total: 4, women: 3, men: 2 }],
+    ['by age over the stated total', { total: 4, children: 1, adults: 3, ageUnknown: 1 }],
+    ['a situation over the stated total', { total: 2, needMedicalCare: 3 }],
+    ['a total as text', { total: 'about forty' }],
+    ['a negative total', { total: -1 }],
     [
       'more unaccompanied children than children',
       { children: 2, adults: 1, women: 3, unaccompaniedChildren: 3 },

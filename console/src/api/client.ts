@@ -94,6 +94,18 @@ export async function downloadFile(path: string): Promise<Blob> {
   return res.blob();
 }
 
+/** Fetches a file with the session and saves it to the user's device under `fileName`. */
+export async function saveFile(path: string, fileName: string): Promise<void> {
+  const url = URL.createObjectURL(await downloadFile(path));
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = fileName;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 60_000);
+}
+
 export function getJson<S extends z.ZodType>(path: string, schema: S): Promise<z.infer<S>> {
   return request('GET', path, schema);
 }

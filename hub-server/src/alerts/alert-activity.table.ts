@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
-import { index, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { check, index, jsonb, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import type { People } from '@tansiq/shared';
 import { centres } from '../centres/centres.table.ts';
 import { users } from '../users/users.table.ts';
 import { alerts } from './alerts.table.ts';
@@ -22,7 +23,10 @@ export const alertAcks = pgTable(
   (t) => [primaryKey({ columns: [t.alertId, t.centre] })],
 );
 
-/** The timeline: notes and status changes. The id may come from the client (resends create nothing twice). */
+/**
+ * The timeline: notes, changes of the people involved, status changes. The id may come from the
+ * client (resends create nothing twice).
+ */
 export const alertUpdates = pgTable(
   'alert_updates',
   {
@@ -30,13 +34,20 @@ export const alertUpdates = pgTable(
     alertId: uuid('alert_id')
       .notNull()
       .references(() => alerts.id),
-    kind: text('kind', { enum: ['note', 'acknowledged', 'resolved', 'false_alarm', 'escalated'] }).notNull(),
+    kind: text('kind', {
+      enum: ['note', 'people', 'acknowledged', 'resolved', 'false_alarm', 'escalated'],
+    }).notNull(),
     body: text('body').notNull().default(''),
+    /** A `people` entry: the counts as they were set (the history of who was counted). */
+    people: jsonb('people').$type<People>(),
     userId: uuid('user_id').references(() => users.id),
     centre: text('centre'),
     at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [index('alert_updates_alert_idx').on(t.alertId, t.at)],
+  (t) => [
+    index('alert_updates_alert_idx').on(t.alertId, t.at),
+    check('alert_updates_people_counts_only', sql`tansiq_people_ok(${t.people})`),
+  ],
 );
 
 /** When an alert first reached a console of each recipient centre (from the consoles' receipts). */

@@ -6,6 +6,7 @@ import {
   canRaiseAlert,
   canResolveAlert,
   canReadEvent,
+  canSetAlertPeople,
   canUpdateAlert,
   crossingById,
   impactLevelOf,
@@ -13,6 +14,7 @@ import {
   sectorForPoint,
   sectorIds,
   type Alert,
+  type AlertUpdate,
   type BorderImpact,
   type SectorId,
   type CreateAlert,
@@ -294,6 +296,7 @@ export class AlertsService {
           id: e.id,
           kind: e.kind,
           body: e.body,
+          ...(e.people ? { people: e.people } : {}),
           userId: e.userId,
           centre: e.centre,
           at: e.at.toISOString(),
@@ -319,23 +322,25 @@ export class AlertsService {
     return this.visible(tx, id);
   }
 
-  /** Adds a note to the timeline; the same entry id again changes nothing. */
-  async update(
-    auth: AuthContext,
-    alertId: string,
-    input: { id?: string; body: string },
-    source: string | null,
-  ): Promise<Alert> {
+  /**
+   * Adds a note to the timeline, or sets the people involved (a `people` entry keeps the counts it
+   * set, with the note if one came); the same entry id again changes nothing. The counts are the
+   * origin centre's facts: only its officers and supervisors change them.
+   */
+  async update(auth: AuthContext, alertId: string, input: AlertUpdate, source: string | null): Promise<Alert> {
     return this.change(auth, source, async (tx, p) => {
-      const before = await this.visible(tx, alertId);
-      if (!canUpdateAlert(p, before)) throw new Refusal('alert.update', { type: 'alert', id: alertId });
+      const visible = await this.visible(tx, alertId);
+      if (!canUpdateAlert(p, visible) || (input.people && !canSetAlertPeople(p, visible)))
+        throw new Refusal('alert.update', { type: 'alert', id: alertId });
+      const before = input.people ? await this.locked(tx, alertId) : visible;
       const [entry] = await tx
         .insert(alertUpdates)
         .values({
           ...(input.id ? { id: input.id } : {}),
           alertId,
-          kind: 'note',
-          body: input.body,
+          kind: input.people ? 'people' : 'note',
+          body: input.body ?? '',
+          people: input.people ?? null,
           userId: p.userId,
           centre: p.centre,
         })
@@ -344,7 +349,7 @@ export class AlertsService {
       if (!entry) return before;
       await tx
         .update(alerts)
-        .set({ updatedAt: sql`now()` })
+        .set({ updatedAt: sql`now()`, ...(input.people ? { people: input.people } : {}) })
         .where(eq(alerts.id, alertId));
       const alert = (await loadAlert(tx, alertId))!;
       await recordAudit(tx, this.actor(auth, source), {
@@ -352,11 +357,19 @@ export class AlertsService {
         outcome: 'ok',
         targetType: 'alert',
         targetId: alertId,
+        ...(input.people ? { details: { people: input.people } } : {}),
       });
       await appendEvent(
         tx,
         alertEvent('alert:updated', alert, {
-          entry: { id: entry.id, body: entry.body, centre: entry.centre, at: entry.at.toISOString() },
+          entry: {
+            id: entry.id,
+            kind: entry.kind,
+            body: entry.body,
+            ...(entry.people ? { people: entry.people } : {}),
+            centre: entry.centre,
+            at: entry.at.toISOString(),
+          },
         }),
       );
       return alert;

@@ -2,7 +2,8 @@ import { z } from 'zod';
 import {
   alertEscalateSchema,
   alertResolveSchema,
-  alertUpdateSchema,
+  alertUpdateFields,
+  updateSaysSomething,
   createAlertSchema,
 } from '@tansiq/shared';
 import { route } from '../realtime/socket-requests.ts';
@@ -10,7 +11,7 @@ import type { SocketRegistrar } from '../realtime/socket-server.ts';
 import type { AlertsService } from './alerts.service.ts';
 
 const alertId = { alertId: z.uuid() };
-const updateRequest = alertUpdateSchema.extend(alertId);
+const updateRequest = alertUpdateFields.extend(alertId).refine(...updateSaysSomething);
 const resolveRequest = alertResolveSchema.extend(alertId);
 const escalateRequest = alertEscalateSchema.extend(alertId);
 

@@ -52,7 +52,7 @@ export const alerts = pgTable(
     check('alerts_status_known', sql`${t.status} in (${list(alertStatuses)})`),
     check('alerts_lat_range', sql`${t.lat} between -90 and 90`),
     check('alerts_lng_range', sql`${t.lng} between -180 and 180`),
-    // Counts only, whoever writes (tansiq_people_ok, migration 0009).
+    // Counts only, whoever writes (tansiq_people_ok, migrations 0009 and 0010).
     check('alerts_people_counts_only', sql`tansiq_people_ok(${t.people})`),
     index('alerts_centre_idx').on(t.centre),
     index('alerts_created_idx').on(t.createdAt),

@@ -2,7 +2,7 @@ import { Router, type Request, type Response } from 'express';
 import { stringify } from 'csv-stringify/sync';
 import {
   alertExportQuerySchema,
-  peopleFields,
+  peopleColumns,
   trendQuerySchema,
   type AckTrendRow,
   type Alert,
@@ -36,7 +36,7 @@ function alertRow(a: Alert): Record<string, string | number> {
     lng: a.location.lng,
     crossing: a.crossing ?? '',
     sector: a.sector ?? '',
-    ...Object.fromEntries(peopleFields.map((f) => [f, a.people ? a.people[f] : ''])),
+    ...Object.fromEntries(peopleColumns.map((f) => [f, a.people ? a.people[f] : ''])),
   };
 }
 
@@ -76,9 +76,9 @@ const ALERT_COLUMNS = [
   'lng',
   'crossing',
   'sector',
-  ...peopleFields,
+  ...peopleColumns,
 ];
-const COUNT_COLUMNS = ['period', 'key', 'alerts', 'withPeople', ...peopleFields];
+const COUNT_COLUMNS = ['period', 'key', 'alerts', 'withPeople', ...peopleColumns];
 const ACK_COLUMNS = ['period', 'centre', 'acknowledged', 'medianSeconds', 'p90Seconds'];
 
 export function trendsRoutes(auth: AuthService, trends: TrendsService): Router {

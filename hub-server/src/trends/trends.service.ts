@@ -1,7 +1,7 @@
 import { and, asc, eq, gte, lte, sql, type SQL } from 'drizzle-orm';
 import {
   canSeeTrends,
-  peopleFields,
+  peopleColumns,
   type AckTrendRow,
   type Alert,
   type AlertExportQuery,
@@ -79,7 +79,7 @@ export class TrendsService {
 
   private async counts(tx: AppTx, q: TrendQuery): Promise<TrendRow[]> {
     const sums = sql.join(
-      peopleFields.map(
+      peopleColumns.map(
         (f) => sql`coalesce(sum((${alerts.people} ->> ${f})::int), 0)::int as ${sql.identifier(f)}`,
       ),
       sql`, `,
@@ -96,7 +96,7 @@ export class TrendsService {
       key: String(r.key),
       alerts: Number(r.alerts),
       withPeople: Number(r.withPeople),
-      people: Object.fromEntries(peopleFields.map((f) => [f, Number(r[f])])) as TrendRow['people'],
+      people: Object.fromEntries(peopleColumns.map((f) => [f, Number(r[f])])) as TrendRow['people'],
     }));
   }
 

@@ -14,7 +14,7 @@ import {
   type CreateBrief,
   type PatchBrief,
 } from '@tansiq/shared';
-import { downloadFile, request, uploadFile } from '../../api/client.ts';
+import { request, saveFile, uploadFile } from '../../api/client.ts';
 import { createBriefRenderer } from './markdown.ts';
 
 const briefReply = z.object({ brief: briefSchema });
@@ -87,17 +87,8 @@ export const useBriefsStore = defineStore('briefs', () => {
     (await request('DELETE', `/api/v1/briefs/${id}/attachments/${attachmentId}`, briefReply)).brief;
 
   /** Saves an attachment to the user's device under its stored name. */
-  async function download(id: string, attachmentId: string, fileName: string): Promise<void> {
-    const blob = await downloadFile(`/api/v1/briefs/${id}/attachments/${attachmentId}`);
-    const url = URL.createObjectURL(blob);
-    const a = document.createElement('a');
-    a.href = url;
-    a.download = fileName;
-    document.body.append(a);
-    a.click();
-    a.remove();
-    setTimeout(() => URL.revokeObjectURL(url), 60_000);
-  }
+  const download = (id: string, attachmentId: string, fileName: string): Promise<void> =>
+    saveFile(`/api/v1/briefs/${id}/attachments/${attachmentId}`, fileName);
 
   /** Alerts an analyst may cite, found by the same full-text search. */
   async function findAlerts(q: string) {

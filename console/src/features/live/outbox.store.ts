@@ -1,6 +1,6 @@
 import { defineStore } from 'pinia';
 import { computed, shallowRef } from 'vue';
-import type { CreateAlert } from '@tansiq/shared';
+import type { CreateAlert, People } from '@tansiq/shared';
 import type { LocalDb, OutboxItem, OutboxKind } from './local-db.ts';
 import { LinkDown, useLiveStore } from './live.store.ts';
 
@@ -79,9 +79,14 @@ export const useOutboxStore = defineStore('outbox', () => {
     return enqueue('create', input.id, { ...input }, input.title, input.id);
   }
 
-  function note(alertId: string, body: string, label: string): Promise<OutboxItem> {
+  /** A timeline entry: a note, new counts of the people involved, or both. */
+  function note(
+    alertId: string,
+    change: { body?: string; people?: People },
+    label: string,
+  ): Promise<OutboxItem> {
     const id = crypto.randomUUID();
-    return enqueue('update', alertId, { alertId, id, body }, label, id);
+    return enqueue('update', alertId, { alertId, id, ...change }, label, id);
   }
 
   function acknowledge(alertId: string, label: string): Promise<OutboxItem> {
