@@ -97,7 +97,8 @@ export async function seedTrendAlerts(url: string): Promise<void> {
   }
 }
 
-const periodOf = (at: Date, period: 'week' | 'month') =>
+/** The period an instant falls in, as the hub names it (its first day in the hub's zone). */
+export const periodOf = (at: Date, period: 'week' | 'month') =>
   DateTime.fromJSDate(at, { zone: TIME_ZONE })
     .startOf(period === 'week' ? 'week' : 'month')
     .toFormat(period === 'week' ? 'yyyy-MM-dd' : 'yyyy-MM');
@@ -173,7 +174,11 @@ export async function checkTrendsForEveryone(url: string, all: StoredAlert[]): P
 
 /** Parses an export as a spreadsheet would: UTF-8 starting with its byte-order mark, a header row. */
 export async function parseCsv(res: Response): Promise<Array<Record<string, string>>> {
-  const bytes = Buffer.from(await res.arrayBuffer());
+  return parseCsvBytes(Buffer.from(await res.arrayBuffer()));
+}
+
+/** A CSV file as the hub writes it: starts with the UTF-8 byte-order mark, then a header row. */
+export function parseCsvBytes(bytes: Buffer): Array<Record<string, string>> {
   expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
   return parse(bytes, { bom: true, columns: true, skip_empty_lines: true }) as Array<Record<string, string>>;
 }

@@ -214,7 +214,7 @@ export const en: Messages = {
       json: 'Trend (JSON)',
     },
     empty: 'No alert you may read matches these filters.',
-    alertsTitle: 'Alerts by {by}, per {period}',
+    alertsTitle: 'Alerts per {period}: {by}',
     peopleTitle: 'People involved',
     ackTitle: 'Time to acknowledge, per centre',
     noAcks: 'No acknowledgements in this range.',
