@@ -7,7 +7,7 @@ export { openPglite, type EmbeddedDatabase } from './db/pglite.ts';
 export { openPostgres, migratePostgres, pooledTransactions } from './db/postgres.ts';
 export * as schema from './db/schema.ts';
 export { loadDemoData, type DemoAccount } from './demo/demo.ts';
-export { raiseDemoAlerts } from './demo/demo-alerts.ts';
+export { raiseDemoAlerts, raiseDemoHistory } from './demo/demo-alerts.ts';
 export { recordDemoHandovers } from './demo/demo-handovers.ts';
 export { publishDemoBriefs } from './demo/demo-briefs.ts';
 export { hashPassword, verifyPassword } from './users/passwords.ts';

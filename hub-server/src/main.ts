@@ -3,7 +3,7 @@ import { createLogger, type Logger } from './logger.ts';
 import { openDatabase } from './db/open.ts';
 import type { Database } from './db/database.ts';
 import { loadDemoData, type DemoAccount } from './demo/demo.ts';
-import { raiseDemoAlerts } from './demo/demo-alerts.ts';
+import { raiseDemoAlerts, raiseDemoHistory } from './demo/demo-alerts.ts';
 import { recordDemoHandovers } from './demo/demo-handovers.ts';
 import { publishDemoBriefs } from './demo/demo-briefs.ts';
 import { createHub, type Hub } from './hub.ts';
@@ -79,10 +79,11 @@ async function main(): Promise<void> {
     const address = await hub.listen();
     if (accounts.length > 0) {
       const users = new Map(accounts.map((a) => [a.username, a]));
+      const history = await raiseDemoHistory(hub.alerts, database, users);
       const raised = await raiseDemoAlerts(hub.alerts, users);
       const handedOver = await recordDemoHandovers(hub.handovers, users);
       const briefs = await publishDemoBriefs(hub.briefs, hub.alerts, users);
-      logger.info({ raised, handedOver, briefs }, 'demo alerts raised, handovers and briefs recorded');
+      logger.info({ history, raised, handedOver, briefs }, 'demo alerts raised, handovers and briefs recorded');
     }
     logger.info({ port: address.port, host: address.address, database: database.kind }, 'hub listening');
   } catch (err) {

@@ -3,23 +3,34 @@ import {
   loadDemoData,
   publishDemoBriefs,
   raiseDemoAlerts,
+  raiseDemoHistory,
   recordDemoHandovers,
   schema,
   verifyHandoverChains,
 } from '@tansiq/hub-server';
-import type { Alert, BorderImpact, BriefListItem, BriefReply, CentreShift, Handover } from '@tansiq/shared';
+import type {
+  Alert,
+  BorderImpact,
+  BriefListItem,
+  BriefReply,
+  CentreShift,
+  Handover,
+  TrendReply,
+} from '@tansiq/shared';
 import { startTestHub, type TestHub } from '../helpers/hub.ts';
 import { api } from '../helpers/users.ts';
 
 describe('demo alerts on a new database', () => {
   let t: TestHub;
   let passwords: Map<string, string>;
+  let history = 0;
 
   beforeAll(async () => {
     t = await startTestHub();
     const accounts = await loadDemoData(t.database.db);
     passwords = new Map(accounts.map((a) => [a.username, a.password]));
     const users = new Map(accounts.map((a) => [a.username, a]));
+    history = await raiseDemoHistory(t.hub.alerts, t.database, users);
     expect(await raiseDemoAlerts(t.hub.alerts, users)).toBe(4);
     expect(await recordDemoHandovers(t.hub.handovers, users)).toBe(1);
     expect(await publishDemoBriefs(t.hub.briefs, t.hub.alerts, users)).toBe(2);
@@ -38,13 +49,29 @@ describe('demo alerts on a new database', () => {
   test('they go through the alert service: events, sectors, one acknowledged, sharing respected', async () => {
     expect(await t.database.db.$count(schema.events)).toBeGreaterThanOrEqual(5);
     const west = (await (await as('officer.west'))('GET', '/api/v1/alerts')).body as { alerts: Alert[] };
-    expect(west.alerts.map((a) => a.sector).sort()).toEqual(['EGY_N', 'NER', 'TCD', 'TUN']);
+    const today = west.alerts.filter((a) => a.status !== 'resolved');
+    expect(today.map((a) => a.sector).sort()).toEqual(['EGY_N', 'NER', 'TCD', 'TUN']);
     expect(west.alerts.filter((a) => a.status === 'acknowledged')).toHaveLength(1);
     // The RED incursion is for EAST and WEST only: the analyst does not see it.
     const analyst = (await (await as('analyst'))('GET', '/api/v1/alerts')).body as { alerts: Alert[] };
     expect(analyst.alerts.some((a) => a.tlp === 'RED')).toBe(false);
     const impact = (await (await as('officer.east'))('GET', '/api/v1/border/impact')).body as BorderImpact;
     expect(impact.sectors.find((s) => s.sector === 'TCD')?.level).toBe('high');
+  });
+
+  test('twelve weeks of closed alerts before today give the trends something to show', async () => {
+    expect(history).toBeGreaterThanOrEqual(24);
+    const trend = (await (await as('analyst'))('GET', '/api/v1/trends?by=crossing&period=week'))
+      .body as TrendReply;
+    const weeks = new Set(trend.rows.map((r) => r.period));
+    expect(weeks.size).toBeGreaterThanOrEqual(12);
+    expect(trend.rows.reduce((n, r) => n + r.alerts, 0)).toBe(history + 3); // today's RED one is not the analyst's
+    expect(trend.rows.some((r) => r.people.total > 0)).toBe(true);
+    const closed = (await (await as('officer.west'))('GET', '/api/v1/alerts?status=resolved')).body as {
+      alerts: Alert[];
+    };
+    expect(closed.alerts).toHaveLength(history);
+    expect(closed.alerts.every((a) => Date.parse(a.createdAt) < Date.now() - 6 * 86_400_000)).toBe(true);
   });
 
   test('EAST’s last shift is handed over and sealed; the next draft carries its flagged items and task', async () => {

@@ -1,5 +1,8 @@
-import type { CreateAlert, Principal } from '@tansiq/shared';
+import { eq, sql } from 'drizzle-orm';
+import { crossingById, type CreateAlert, type Principal } from '@tansiq/shared';
 import type { AlertsService } from '../alerts/alerts.service.ts';
+import type { Database } from '../db/database.ts';
+import * as schema from '../db/schema.ts';
 import type { AuthContext } from '../auth/auth.service.ts';
 
 interface DemoAlert {
@@ -110,6 +113,131 @@ export async function raiseDemoAlerts(
     for (const name of demo.ackBy ?? []) {
       const user = users.get(name);
       if (user) await alerts.acknowledge(contextOf(name, user), alert.id, null);
+    }
+  }
+  return raised;
+}
+
+/** Where each joint centre reports from in the demo history: its crossings and what it sees there. */
+const historyBeats: Array<{
+  by: string;
+  supervisor: string;
+  crossing: string;
+  categories: CreateAlert['category'][];
+}> = [
+  {
+    by: 'officer.south',
+    supervisor: 'supervisor.south',
+    crossing: 'TUMMO',
+    categories: ['irregular_migration', 'trafficking', 'humanitarian'],
+  },
+  {
+    by: 'officer.south',
+    supervisor: 'supervisor.south',
+    crossing: 'GHAT',
+    categories: ['fuel_smuggling', 'irregular_migration', 'weapons'],
+  },
+  {
+    by: 'officer.west',
+    supervisor: 'supervisor.west',
+    crossing: 'RAS_AJDIR',
+    categories: ['smuggling', 'fuel_smuggling', 'humanitarian'],
+  },
+  {
+    by: 'officer.west',
+    supervisor: 'supervisor.west',
+    crossing: 'WAZIN',
+    categories: ['smuggling', 'irregular_migration'],
+  },
+  {
+    by: 'officer.east',
+    supervisor: 'supervisor.east',
+    crossing: 'EMSAED',
+    categories: ['irregular_migration', 'smuggling', 'trafficking'],
+  },
+  {
+    by: 'officer.east',
+    supervisor: 'supervisor.east',
+    crossing: 'UWEINAT',
+    categories: ['weapons', 'irregular_migration'],
+  },
+];
+const withPeople: readonly string[] = ['irregular_migration', 'trafficking', 'humanitarian'];
+
+/**
+ * Twelve weeks of closed alerts before today, so the trends page has something to show on first
+ * start: raised and resolved through the alert service, then dated back (as their reporting
+ * officer, whom row-level security lets change the row). Deterministic: the same history each time.
+ * They are never acknowledged: an acknowledgement is stamped now, which would say weeks.
+ */
+export async function raiseDemoHistory(
+  alerts: AlertsService,
+  database: Database,
+  users: Map<string, { id: string; role: Principal['role']; centre: string | null }>,
+): Promise<number> {
+  let seed = 7;
+  const next = (n: number) => {
+    seed = (seed * 1103515245 + 12345) % 2147483648;
+    return seed % n;
+  };
+  let raised = 0;
+  for (let week = 12; week >= 1; week--) {
+    // More crossings by the south as the weeks go: the trend the charts should make visible.
+    const count = 2 + next(3) + (week < 6 ? 1 : 0);
+    for (let i = 0; i < count; i++) {
+      const beat = historyBeats[next(historyBeats.length)]!;
+      const author = users.get(beat.by);
+      const supervisor = users.get(beat.supervisor);
+      if (!author || !supervisor) continue;
+      const category = beat.categories[next(beat.categories.length)]!;
+      const at = crossingById(beat.crossing)!;
+      const total = withPeople.includes(category) ? 4 + next(40) : 0;
+      const women = Math.floor((total * (2 + next(4))) / 10);
+      const children = Math.floor((total * next(4)) / 10);
+      const { alert } = await alerts.create(
+        contextOf(beat.by, author),
+        {
+          category,
+          severity: (['low', 'medium', 'medium', 'high'] as const)[next(4)]!,
+          title: `سجل: ${category} — ${beat.crossing}`,
+          location: { lat: at.lat, lng: at.lng },
+          crossing: beat.crossing,
+          tlp: 'GREEN',
+          recipients: [],
+          ...(total
+            ? {
+                people: {
+                  total,
+                  women,
+                  men: total - women,
+                  sexUnknown: 0,
+                  children,
+                  adults: total - children,
+                  ageUnknown: 0,
+                  unaccompaniedChildren: Math.min(children, next(3)),
+                  injured: next(3),
+                  deceased: 0,
+                  withDisabilities: next(2),
+                  needMedicalCare: next(4),
+                },
+              }
+            : {}),
+        },
+        null,
+      );
+      await alerts.resolve(contextOf(beat.supervisor, supervisor), alert.id, { outcome: 'resolved' }, null);
+      const back = sql`make_interval(weeks => ${week}, hours => ${next(96)})`;
+      await database.asUser(contextOf(beat.by, author).principal, (tx) =>
+        tx
+          .update(schema.alerts)
+          .set({
+            createdAt: sql`created_at - ${back}`,
+            observedAt: sql`created_at - ${back}`,
+            updatedAt: sql`updated_at - ${back}`,
+          })
+          .where(eq(schema.alerts.id, alert.id)),
+      );
+      raised++;
     }
   }
   return raised;
