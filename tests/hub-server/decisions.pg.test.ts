@@ -33,7 +33,7 @@ describe('decisions on shared rows under truly concurrent requests', () => {
     t = await startTestHub({ database });
     await seedUsers(t.database);
     tokens = {};
-    for (const u of ['supervisor.east', 'officer.west', 'officer.south', 'supervisor.west'])
+    for (const u of ['supervisor.east', 'officer.east', 'officer.west', 'officer.south', 'supervisor.west'])
       tokens[u] = (await login(t.url, u)).accessToken;
   });
   afterAll(async () => {
@@ -65,6 +65,25 @@ describe('decisions on shared rows under truly concurrent requests', () => {
       const detail = await call('supervisor.east')('GET', `/api/v1/alerts/${id}`);
       const timeline = (detail.body as { timeline: Array<{ kind: string }> }).timeline;
       expect(timeline.filter((e) => e.kind === 'resolved' || e.kind === 'false_alarm')).toHaveLength(1);
+    }
+  });
+
+  test('two changes of the people involved at once: the alert keeps the counts of the latest timeline entry', async () => {
+    for (let i = 0; i < TRIES; i++) {
+      const id = await raise(`people race ${i}`);
+      const replies = await Promise.all([
+        call('supervisor.east')('POST', `/api/v1/alerts/${id}/updates`, { people: { total: 10 + i } }),
+        call('officer.east')('POST', `/api/v1/alerts/${id}/updates`, { people: { total: 50 + i } }),
+      ]);
+      expect(replies.map((r) => r.status)).toEqual([201, 201]);
+      const detail = (await call('supervisor.east')('GET', `/api/v1/alerts/${id}`)).body as {
+        alert: Alert;
+        timeline: Array<{ kind: string; at: string; people?: { total: number } }>;
+      };
+      const entries = detail.timeline.filter((e) => e.kind === 'people');
+      expect(entries).toHaveLength(2);
+      const latest = entries.reduce((a, b) => (Date.parse(b.at) >= Date.parse(a.at) ? b : a));
+      expect(detail.alert.people?.total).toBe(latest.people?.total);
     }
   });
 

@@ -343,6 +343,8 @@ export class AlertsService {
           people: input.people ?? null,
           userId: p.userId,
           centre: p.centre,
+          // Stamped after the row lock: of two racing changes, the later entry holds the counts kept.
+          ...(input.people ? { at: sql`clock_timestamp()` } : {}),
         })
         .onConflictDoNothing()
         .returning();
