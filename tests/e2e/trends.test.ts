@@ -90,6 +90,16 @@ describe('people involved and trends in Chromium: an officer reports, an analyst
     expect(await people.locator('[data-field=women]').innerText()).toBe('4');
     expect(await people.innerText()).toContain('14');
     await capture(south.page, 'alert-detail-people-ar');
+
+    // One more person found injured: the reporting centre changes the counts, the timeline keeps it.
+    await south.page.getByTestId('edit-people').click();
+    const edit = south.page.getByTestId('alert-detail').getByTestId('people-fields');
+    await edit.getByRole('button', { name: 'مصابون: واحد أكثر' }).click();
+    await south.page.getByTestId('save-people').click();
+    await expect.poll(() => people.locator('[data-field=injured]').textContent()).toBe('1');
+    await expect
+      .poll(() => south.page.getByTestId('timeline').innerText())
+      .toContain('الأشخاص المعنيون: 14');
   });
 
   test('a sum over the total is marked and nothing is sent; the section in both languages', async () => {

@@ -240,7 +240,7 @@ export const ar = {
     totalStated: 'كما ذُكر؛ قد لا تشمل الأعداد أدناه من لم يُعرف بعد.',
     less: '{what}: واحد أقل',
     more: '{what}: واحد أكثر',
-    persons: '{n} أشخاص',
+    persons: 'عدد الأشخاص: {n}',
     groups: { bySex: 'حسب الجنس', byAge: 'حسب العمر', situation: 'الحالة' },
     fields: {
       women: 'نساء',

@@ -241,7 +241,7 @@ export const en: Messages = {
     totalStated: 'As stated; the counts below may leave some not yet known.',
     less: '{what}: one less',
     more: '{what}: one more',
-    persons: '{n} persons',
+    persons: 'Persons: {n}',
     groups: { bySex: 'By sex', byAge: 'By age', situation: 'Situation' },
     fields: {
       women: 'Women',
