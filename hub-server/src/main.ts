@@ -83,7 +83,10 @@ async function main(): Promise<void> {
       const raised = await raiseDemoAlerts(hub.alerts, users);
       const handedOver = await recordDemoHandovers(hub.handovers, users);
       const briefs = await publishDemoBriefs(hub.briefs, hub.alerts, users);
-      logger.info({ history, raised, handedOver, briefs }, 'demo alerts raised, handovers and briefs recorded');
+      logger.info(
+        { history, raised, handedOver, briefs },
+        'demo alerts raised, handovers and briefs recorded',
+      );
     }
     logger.info({ port: address.port, host: address.address, database: database.kind }, 'hub listening');
   } catch (err) {

@@ -22,7 +22,8 @@ export const PEOPLE_MAX = 100_000;
 
 const headcount = z.number().int().min(0).max(PEOPLE_MAX);
 
-const sum = (p: Record<PeopleField, number>, keys: readonly PeopleField[]) => keys.reduce((n, k) => n + p[k], 0);
+const sum = (p: Record<PeopleField, number>, keys: readonly PeopleField[]) =>
+  keys.reduce((n, k) => n + p[k], 0);
 
 /** The persons an alert counts: its stated total. */
 export function peopleTotal(p: { total: number }): number {

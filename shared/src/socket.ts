@@ -25,7 +25,10 @@ export interface ResumeReply {
 /** Client → server requests. */
 export interface ClientToServerEvents {
   'alert:create': Request<CreateAlert, { alert: Alert }>;
-  'alert:update': Request<{ alertId: string; id?: string; body?: string; people?: PeopleInput }, { alert: Alert }>;
+  'alert:update': Request<
+    { alertId: string; id?: string; body?: string; people?: PeopleInput },
+    { alert: Alert }
+  >;
   'alert:ack': Request<{ alertId: string }, { alert: Alert }>;
   'alert:resolve': Request<
     { alertId: string; outcome?: 'resolved' | 'false_alarm'; note?: string },

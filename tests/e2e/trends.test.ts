@@ -97,9 +97,7 @@ describe('people involved and trends in Chromium: an officer reports, an analyst
     await edit.getByRole('button', { name: 'مصابون: واحد أكثر' }).click();
     await south.page.getByTestId('save-people').click();
     await expect.poll(() => people.locator('[data-field=injured]').textContent()).toBe('1');
-    await expect
-      .poll(() => south.page.getByTestId('timeline').innerText())
-      .toContain('الأشخاص المعنيون: 14');
+    await expect.poll(() => south.page.getByTestId('timeline').innerText()).toContain('الأشخاص المعنيون: 14');
   });
 
   test('a sum over the total is marked and nothing is sent; the section in both languages', async () => {

@@ -128,8 +128,12 @@ describe('people involved on alerts', () => {
 
   test('people are set by an update from the origin centre: a timeline entry keeps the counts, events carry them', async () => {
     const alert = (
-      (await as['officer.south']!('POST', '/api/v1/alerts', { ...migration('GREEN', ['WEST']), people: undefined }))
-        .body as { alert: Alert }
+      (
+        await as['officer.south']!('POST', '/api/v1/alerts', {
+          ...migration('GREEN', ['WEST']),
+          people: undefined,
+        })
+      ).body as { alert: Alert }
     ).alert;
     expect(alert.people).toBeNull();
     const entryId = randomUUID();

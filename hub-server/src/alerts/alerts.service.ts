@@ -327,7 +327,12 @@ export class AlertsService {
    * set, with the note if one came); the same entry id again changes nothing. The counts are the
    * origin centre's facts: only its officers and supervisors change them.
    */
-  async update(auth: AuthContext, alertId: string, input: AlertUpdate, source: string | null): Promise<Alert> {
+  async update(
+    auth: AuthContext,
+    alertId: string,
+    input: AlertUpdate,
+    source: string | null,
+  ): Promise<Alert> {
     return this.change(auth, source, async (tx, p) => {
       const visible = await this.visible(tx, alertId);
       if (!canUpdateAlert(p, visible) || (input.people && !canSetAlertPeople(p, visible)))
