@@ -17,6 +17,13 @@ export const peopleSituations = [
 export const peopleFields = [...peopleBySex, ...peopleByAge, ...peopleSituations] as const;
 export type PeopleField = (typeof peopleFields)[number];
 
+/** Categories where the people involved are the heart of the report (the composer opens their section). */
+export const peopleFirstCategories: readonly string[] = [
+  'irregular_migration',
+  'trafficking',
+  'humanitarian',
+];
+
 /** Above any group a border post reports at once; a larger number is a typing error. */
 export const PEOPLE_MAX = 100_000;
 

@@ -1,5 +1,5 @@
 import { eq, sql } from 'drizzle-orm';
-import { crossingById, type CreateAlert, type Principal } from '@tansiq/shared';
+import { crossingById, peopleFirstCategories, type CreateAlert, type Principal } from '@tansiq/shared';
 import type { AlertsService } from '../alerts/alerts.service.ts';
 import type { Database } from '../db/database.ts';
 import * as schema from '../db/schema.ts';
@@ -162,7 +162,6 @@ const historyBeats: Array<{
     categories: ['weapons', 'irregular_migration'],
   },
 ];
-const withPeople: readonly string[] = ['irregular_migration', 'trafficking', 'humanitarian'];
 
 /**
  * Twelve weeks of closed alerts before today, so the trends page has something to show on first
@@ -191,7 +190,7 @@ export async function raiseDemoHistory(
       if (!author || !supervisor) continue;
       const category = beat.categories[next(beat.categories.length)]!;
       const at = crossingById(beat.crossing)!;
-      const total = withPeople.includes(category) ? 4 + next(40) : 0;
+      const total = peopleFirstCategories.includes(category) ? 4 + next(40) : 0;
       const women = Math.floor((total * (2 + next(4))) / 10);
       const children = Math.floor((total * next(4)) / 10);
       const { alert } = await alerts.create(

@@ -1,22 +1,19 @@
-import { peopleBySex, peopleByAge, peopleSchema, type People, type PeopleField } from '@tansiq/shared';
+import {
+  peopleBySex,
+  peopleByAge,
+  peopleSchema,
+  peopleSituations,
+  type People,
+  type PeopleField,
+} from '@tansiq/shared';
 
 /** What the people section holds while it is edited: the total may be left to the breakdowns. */
 export type PeopleDraft = { total: number | null } & Record<PeopleField, number>;
 
-/** Categories where the people involved are the heart of the report: the section opens by itself. */
-export const peopleFirstCategories: readonly string[] = [
-  'irregular_migration',
-  'trafficking',
-  'humanitarian',
-];
-
 export const peopleGroups = [
   { key: 'bySex', fields: peopleBySex },
   { key: 'byAge', fields: peopleByAge },
-  {
-    key: 'situation',
-    fields: ['unaccompaniedChildren', 'injured', 'deceased', 'withDisabilities', 'needMedicalCare'] as const,
-  },
+  { key: 'situation', fields: peopleSituations },
 ] as const;
 
 export function emptyPeople(): PeopleDraft {
