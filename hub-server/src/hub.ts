@@ -129,7 +129,14 @@ export function createHub({ config, database, logger, clock = () => new Date() }
   );
   const auth = new AuthService(db, tokens, config, committed, logger.child({ domain: 'auth' }), failures);
   const usersService = new UsersService(db, auth);
-  const alerts = new AlertsService(database, centres, config.TANSIQ_ACK_DEADLINES, committed, failures);
+  const alerts = new AlertsService(
+    database,
+    centres,
+    config.TANSIQ_ACK_DEADLINES,
+    committed,
+    failures,
+    config.TANSIQ_REOPEN_WINDOW_MINUTES,
+  );
   const receipts = new ReceiptsService(database, committed);
   const calendar = new ShiftCalendar(config.TANSIQ_SHIFTS, config.TANSIQ_TIMEZONE);
   const handovers = new HandoversService(

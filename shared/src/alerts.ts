@@ -7,14 +7,17 @@ import { centreShiftSchema } from './handovers.ts';
 import { sectorIds } from './border/sectors.ts';
 import { alertCategorySchema, centreCodeSchema, severitySchema, tlpSchema, alertStatuses } from './domain.ts';
 
+/** The longest title and text (description, note) an alert takes, in characters after trimming. */
+export const alertLimits = { title: 200, text: 5000 } as const;
+
 /** `POST /api/v1/alerts` and socket `alert:create`. */
 export const createAlertSchema = z.strictObject({
   /** Chosen by the client so a resend after a dropped link creates nothing twice. */
   id: z.uuid().optional(),
   category: alertCategorySchema,
   severity: severitySchema,
-  title: plainText(200).min(1),
-  description: plainText(5000).optional(),
+  title: plainText(alertLimits.title).min(1),
+  description: plainText(alertLimits.text).optional(),
   location: z.strictObject({ lat: z.number().min(-90).max(90), lng: z.number().min(-180).max(180) }),
   /** A crossing of the bundled dataset (`crossings`); sets the sector when none is given. */
   crossing: z.enum(crossings.map((c) => c.id) as [string, ...string[]]).optional(),
@@ -47,7 +50,7 @@ export const alertIdSchema = z.strictObject({ id: z.uuid() });
  */
 export const alertUpdateFields = z.strictObject({
   id: z.uuid().optional(),
-  body: plainText(5000).min(1).optional(),
+  body: plainText(alertLimits.text).min(1).optional(),
   people: peopleSchema.optional(),
 });
 /** An update must say something: a note, people involved, or both. */
@@ -60,11 +63,22 @@ export const updateSaysSomething: [
 ];
 export const alertUpdateSchema = alertUpdateFields.refine(...updateSaysSomething);
 export type AlertUpdate = z.infer<typeof alertUpdateSchema>;
-export const alertResolveSchema = z.strictObject({
+export const alertResolveFields = z.strictObject({
   outcome: z.enum(['resolved', 'false_alarm']).default('resolved'),
-  note: plainText(5000).optional(),
+  note: plainText(alertLimits.text).optional(),
 });
-export const alertEscalateSchema = z.strictObject({ note: plainText(5000).optional() });
+/** A false alarm says why: others read it and learn from it. */
+export const falseAlarmSaysWhy: [
+  (r: { outcome: string; note?: string }) => boolean,
+  { message: string; path: string[] },
+] = [
+  (r) => r.outcome !== 'false_alarm' || (r.note ?? '').length > 0,
+  { message: 'a false alarm needs a note saying why', path: ['note'] },
+];
+export const alertResolveSchema = alertResolveFields.refine(...falseAlarmSaysWhy);
+/** `POST /api/v1/alerts/:id/reopen`: the origin's supervisor, within the reopening window. */
+export const alertReopenSchema = z.strictObject({ note: plainText(alertLimits.text).optional() });
+export const alertEscalateSchema = z.strictObject({ note: plainText(alertLimits.text).optional() });
 export const alertAckSchema = z.strictObject({});
 
 export const alertSchema = z.object({
@@ -125,10 +139,32 @@ export const alertsSnapshotSchema = z.object({
 });
 export type AlertsSnapshot = z.infer<typeof alertsSnapshotSchema>;
 
+/**
+ * What a timeline entry records, as a code the console words in its language: `created` (the
+ * first entry, the alert raised), a note, new people counts, an acknowledgement, a closing, an
+ * escalation by a supervisor, an acknowledgement deadline missed by a recipient (`centre`), a
+ * closed alert reopened by its centre's supervisor.
+ */
+export const timelineKinds = [
+  'created',
+  'note',
+  'people',
+  'acknowledged',
+  'resolved',
+  'false_alarm',
+  'escalated',
+  'deadline_missed',
+  'reopened',
+] as const;
+export type TimelineKind = (typeof timelineKinds)[number];
+
 export const timelineEntrySchema = z.object({
   id: z.string(),
-  kind: z.enum(['note', 'people', 'acknowledged', 'resolved', 'false_alarm', 'escalated']),
+  kind: z.enum(timelineKinds),
+  /** What a person wrote (a note, a closing or escalation note); never a word the hub chose. */
   body: z.string(),
+  /** The display name of who made the entry; null for the hub's own (a missed deadline). */
+  by: z.string().nullable().optional(),
   /** A `people` entry: the counts it set. */
   people: peopleCountsSchema.nullable().optional(),
   userId: z.string().nullable(),

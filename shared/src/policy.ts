@@ -71,6 +71,9 @@ export function canResolveAlert(p: Principal, a: Shared): boolean {
 
 export const canEscalateAlert = canResolveAlert;
 
+/** Reopening a closed alert is its centre's supervisors' decision too (within the hub's window). */
+export const canReopenAlert = canResolveAlert;
+
 /** 'full' to read handovers, 'status' for the board's status-only view, or none. */
 export function handoverAccess(p: Principal, centre: string): 'full' | 'status' | null {
   if (isCentreStaff(p)) return p.centre === centre ? 'full' : null;

@@ -35,6 +35,7 @@ export interface ClientToServerEvents {
     { alert: Alert }
   >;
   'alert:escalate': Request<{ alertId: string; note?: string }, { alert: Alert }>;
+  'alert:reopen': Request<{ alertId: string; note?: string }, { alert: Alert }>;
   /** Everything after `after` the user may see, in order; live events follow with no gap. */
   resume: Request<{ after: number; limit?: number }, ResumeReply>;
   /** The highest sequence number this console has applied. */

@@ -39,6 +39,8 @@ describe('login, user menu, admin users screen in Chromium', () => {
     await capture(page, 'login-ar');
     await page.getByTestId('language-switch').click();
     await expect.poll(() => page.locator('h1').innerText()).toBe('Sign in');
+    // The refusal follows the language too.
+    expect(await page.getByTestId('login-error').innerText()).toBe('Wrong username or password');
     await capture(page, 'login-en');
     await page.getByTestId('language-switch').click();
   });

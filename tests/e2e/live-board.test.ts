@@ -6,6 +6,9 @@ import { capture, launchChromium, openConsole as open, signIn, type Console } fr
 import { startTestHub, type TestHub } from '../helpers/hub.ts';
 import { api, connectSocket, login, seedUsers, TEST_PASSWORD } from '../helpers/users.ts';
 
+/** A title a user may type: markup-looking, starting with "<", Arabic inside. */
+const TRICKY_TITLE = '<b>مواشٍ</b> دون وثائق قرب امساعد';
+
 describe('live board: two consoles, EAST and WEST, in Chromium', () => {
   let t: TestHub;
   let browser: Browser;
@@ -52,7 +55,23 @@ describe('live board: two consoles, EAST and WEST, in Chromium', () => {
     expect(problems).toContain('حدّد الموقع');
     expect(problems).toContain('اكتب عنوانًا للتنبيه');
     expect(await east.page.getByTestId('composer-problems').isVisible()).toBe(true);
+    // The faulty fields are marked and the first one has the focus.
+    const form = east.page.getByTestId('composer');
+    for (const name of ['category', 'severity', 'tlp'])
+      expect(await form.locator(`select[name=${name}]`).getAttribute('aria-invalid')).toBe('true');
+    expect(await form.locator('input[name=title]').getAttribute('aria-invalid')).toBe('true');
+    expect(await east.page.evaluate(() => document.activeElement?.getAttribute('name'))).toBe('category');
     await capture(east.page, 'board-composer-errors-ar');
+    // Fixing a field clears its mark; the messages follow the language.
+    await form.locator('input[name=title]').fill('عنوان');
+    await expect.poll(() => form.locator('input[name=title]').getAttribute('aria-invalid')).toBeNull();
+    await east.page.getByTestId('language-switch').click();
+    await expect
+      .poll(() => east.page.getByTestId('composer-problems').innerText())
+      .toContain('Choose at least one recipient centre');
+    expect(await east.page.getByTestId('composer-problems').innerText()).not.toMatch(/[\u0600-\u06FF]/);
+    await east.page.getByTestId('language-switch').click();
+    await expect.poll(() => east.page.evaluate(() => document.documentElement.lang)).toBe('ar');
     await east.page.getByTestId('composer').getByRole('button', { name: 'إغلاق' }).click();
     expect(await t.database.db.$count(schema.alerts)).toBe(0);
   });
@@ -98,6 +117,13 @@ describe('live board: two consoles, EAST and WEST, in Chromium', () => {
     // An officer may not close or escalate: the buttons are not there.
     expect(await east.page.getByTestId('resolve').count()).toBe(0);
     expect(await east.page.getByTestId('escalate').count()).toBe(0);
+    // The timeline starts with who raised the alert, from where, in Arabic; then the acknowledgement.
+    const first = east.page.locator('[data-testid=timeline] li').first();
+    await expect.poll(() => first.getAttribute('data-kind')).toBe('created');
+    expect(await first.innerText()).toMatch(/رُفع التنبيه · officer\.east · المركز المشترك — الشرق/);
+    await expect
+      .poll(() => east.page.locator('[data-testid=timeline] li[data-kind=acknowledged]').count())
+      .toBe(1);
   });
 
   test('EAST offline: the alert waits queued through a reload, then reaches WEST exactly once', async () => {
@@ -204,10 +230,18 @@ describe('live board: two consoles, EAST and WEST, in Chromium', () => {
       .from(schema.alerts)
       .where(eq(schema.alerts.title, 'شاحنات وقود قرب المعبر'));
     const id = row!.id;
+    // The escalating supervisor has the alert open: the escalation reaches that console too.
+    const own = await openConsole('supervisor.east');
+    await own.page.locator(`[data-testid=alert-list] [data-alert-id="${id}"]`).click();
     const supervisor = api(t.url, (await login(t.url, 'supervisor.east')).accessToken);
     expect((await supervisor('POST', `/api/v1/alerts/${id}/escalate`, { note: 'لا رد' })).status).toBe(200);
     const notice = west.page.locator('[data-testid=notices] [data-kind=escalated_manual]');
     await notice.waitFor();
+    // Another user of EAST is told; the supervisor who escalated is not (notices are about others).
+    await east.page.locator('[data-testid=notices] [data-kind=escalated_manual]').waitFor();
+    await expect.poll(() => own.page.getByTestId('timeline').innerText()).toContain('تصعيد');
+    expect(await own.page.locator('[data-testid=notices] [data-kind=escalated_manual]').count()).toBe(0);
+    await own.context.close();
     expect(await notice.innerText()).toContain('Escalated by Joint Centre — East: “شاحنات وقود قرب المعبر”');
     await notice.getByRole('button').first().click();
     await west.page.waitForSelector(`[data-testid=alert-detail][data-alert-id="${id}"]`);
@@ -224,14 +258,75 @@ describe('live board: two consoles, EAST and WEST, in Chromium', () => {
     const supervisor = await openConsole('supervisor.east');
     await supervisor.page.locator(`[data-testid=alert-list] [data-alert-id="${id}"]`).click();
     expect(await supervisor.page.getByTestId('acknowledge').count()).toBe(0);
-    await supervisor.page.getByTestId('resolve').click();
-    await expect.poll(() => supervisor.page.getByTestId('detail-status').innerText()).toContain('مُغلق');
+    const page = supervisor.page;
+    const dialog = page.getByTestId('confirm-decision');
+    // Every decision asks again: cancelling changes nothing.
+    await page.getByTestId('resolve').click();
+    await dialog.waitFor();
+    await page.getByTestId('confirm-no').click();
+    await dialog.waitFor({ state: 'hidden' });
+    expect(await t.database.db.$count(schema.alerts, eq(schema.alerts.status, 'resolved'))).toBe(0);
+    // A false alarm cannot be confirmed without saying why.
+    await page.getByTestId('false-alarm').click();
+    await dialog.waitFor();
+    expect(await page.getByTestId('confirm-yes').isDisabled()).toBe(true);
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('name'))).toBe('decision-note');
+    await capture(page, 'detail-confirm-false-alarm-ar');
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'hidden' });
+    // Resolved, with a note the timeline keeps.
+    await page.getByTestId('resolve').click();
+    await dialog.locator('textarea').fill('انصرفت الشاحنات جنوبًا');
+    await page.getByTestId('confirm-yes').click();
+    await expect.poll(() => page.getByTestId('detail-status').innerText()).toContain('مُغلق');
     await west.page
       .locator(`[data-testid=alert-list] [data-alert-id="${id}"]`)
       .waitFor({ state: 'detached' });
     expect(await t.database.db.$count(schema.alerts, eq(schema.alerts.status, 'resolved'))).toBe(1);
+    await expect.poll(() => page.getByTestId('timeline').innerText()).toContain('انصرفت الشاحنات جنوبًا');
+    // Reopened within the window: back on WEST's active list; closed again as a false alarm, with why.
+    await page.getByTestId('reopen').click();
+    await page.getByTestId('confirm-yes').click();
+    await west.page.locator(`[data-testid=alert-list] [data-alert-id="${id}"]`).waitFor();
+    await page.getByTestId('false-alarm').click();
+    await dialog.locator('textarea').fill('قافلة مرخّصة');
+    await page.getByTestId('confirm-yes').click();
+    await expect.poll(() => page.getByTestId('detail-status').innerText()).toContain('إنذار كاذب');
+    await expect
+      .poll(async () =>
+        page.locator('[data-testid=timeline] li').evaluateAll((l) => l.map((e) => e.dataset.kind)),
+      )
+      .toEqual(expect.arrayContaining(['resolved', 'reopened', 'false_alarm']));
     expect(supervisor.errors).toEqual([]);
     await supervisor.context.close();
+  });
+
+  test('a board screen shows an alert without any timeline', async () => {
+    const officer = api(t.url, (await login(t.url, 'officer.east')).accessToken);
+    const raised = await officer('POST', '/api/v1/alerts', {
+      category: 'smuggling',
+      severity: 'low',
+      title: TRICKY_TITLE,
+      location: { lat: 31.6, lng: 25.0 },
+      crossing: 'EMSAED',
+      tlp: 'GREEN',
+      recipients: ['WEST'],
+    });
+    const id = (raised.body as { alert: { id: string } }).alert.id;
+    const board = await openConsole('board');
+    await board.page.locator(`[data-testid=alert-list] [data-alert-id="${id}"]`).click();
+    await board.page.getByTestId('alert-detail').waitFor();
+    expect(await board.page.getByTestId('timeline').count()).toBe(0);
+    expect(await board.page.getByTestId('alert-detail').innerText()).not.toContain('السجل الزمني');
+    // A title that starts with "<" is text, isolated in the Arabic tooltip (never mirrored, never HTML).
+    await board.page.hover(`.alert-pin[data-alert-id="${id}"]`);
+    const tooltip = board.page.locator('.leaflet-tooltip > span');
+    await tooltip.waitFor();
+    expect(await tooltip.getAttribute('dir')).toBe('rtl');
+    expect(await tooltip.locator('bdi').textContent()).toBe(TRICKY_TITLE);
+    expect(await tooltip.locator('b').count()).toBe(0);
+    await capture(board.page, 'board-role-detail-ar');
+    await board.context.close();
   });
 
   test('nothing went off the machine and no page threw', () => {
@@ -272,11 +367,16 @@ describe('live board: a joint centre with no console goes silent, then comes bac
     await page.waitForSelector('[data-testid=link-state][data-state=online]');
     await chip.waitFor();
     expect(await silent.count()).toBe(0);
-    const south = await connectSocket(t.url, (await login(t.url, 'officer.south')).accessToken);
+    // SOUTH comes back with a console of its own: EAST is told, SOUTH is not told about itself.
+    const south = await (await browser.newContext({ viewport: { width: 1366, height: 768 } })).newPage();
+    await signIn(south, t.url, 'officer.south', TEST_PASSWORD);
     await page
       .locator('[data-testid=notices] [data-kind=centre_back]', { hasText: 'الجنوب' })
       .waitFor({ timeout: 10_000 });
     await chip.waitFor({ state: 'detached' });
-    south.close();
+    await south.waitForSelector('[data-testid=link-state][data-state=online]');
+    await south.locator('[data-testid=silent-centre][data-centre=SOUTH]').waitFor({ state: 'detached' });
+    expect(await south.locator('[data-testid=notices] [data-kind=centre_back]').count()).toBe(0);
+    await south.context().close();
   });
 });

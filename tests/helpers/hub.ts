@@ -30,13 +30,15 @@ function testDataDir(): string {
   return dataDir;
 }
 
-/** A real hub on a random port of 127.0.0.1, on a cloned PGlite unless a database is given. */
+/** A real hub on a random port of 127.0.0.1 (or `host`), on a cloned PGlite unless a database is given. */
 export async function startTestHub(
   options: {
     database?: Database;
     config?: Partial<Record<keyof Config, string>>;
     /** The clock the hub reads shifts from. */
     clock?: () => Date;
+    /** The address to listen on (127.0.0.1 unless told). */
+    host?: string;
   } = {},
 ): Promise<TestHub> {
   const database = options.database ?? (await openTestPglite());
@@ -55,12 +57,13 @@ export async function startTestHub(
     logger: createLogger('silent'),
     ...(options.clock ? { clock: options.clock } : {}),
   });
-  const address = await hub.listen(0, '127.0.0.1');
+  const host = options.host ?? '127.0.0.1';
+  const address = await hub.listen(0, host);
   return {
     hub,
     database,
     address,
-    url: `http://127.0.0.1:${address.port}`,
+    url: `http://${host}:${address.port}`,
     async close() {
       await hub.close(500);
       await database.close();

@@ -276,7 +276,12 @@ describe('alert writes: idempotency, validation, policy', () => {
       200,
     );
     expect(
-      (await supervisor('POST', `/api/v1/alerts/${id}/resolve`, { outcome: 'false_alarm' })).body,
+      (
+        await supervisor('POST', `/api/v1/alerts/${id}/resolve`, {
+          outcome: 'false_alarm',
+          note: 'no one there',
+        })
+      ).body,
     ).toMatchObject({ alert: { status: 'false_alarm' } });
     expect((await supervisor('POST', `/api/v1/alerts/${id}/resolve`, { outcome: 'resolved' })).status).toBe(
       409,
@@ -287,10 +292,18 @@ describe('alert writes: idempotency, validation, policy', () => {
         .status,
     ).toBe(201);
     const detail = await west('GET', `/api/v1/alerts/${id}`);
-    expect((detail.body as { timeline: { kind: string }[] }).timeline.map((e) => e.kind)).toEqual([
-      'escalated',
-      'false_alarm',
-      'note',
+    const { alert, timeline } = detail.body as {
+      alert: Alert;
+      timeline: Array<{ kind: string; by?: string | null; centre: string | null; at: string }>;
+    };
+    expect(timeline.map((e) => e.kind)).toEqual(['created', 'escalated', 'false_alarm', 'note']);
+    // The first entry says who raised the alert, from where and when; each entry names its author.
+    expect(timeline[0]).toMatchObject({ by: 'officer.east', centre: 'EAST', at: alert.createdAt });
+    expect(timeline.map((e) => e.by)).toEqual([
+      'officer.east',
+      'supervisor.east',
+      'supervisor.east',
+      'officer.west',
     ]);
     const list = await west('GET', '/api/v1/alerts?status=false_alarm');
     expect((list.body as { alerts: Alert[] }).alerts.map((a) => a.id)).toContain(id);

@@ -43,6 +43,15 @@ test('a deadline missed while the hub was down escalates once after the restart,
     .where(eq(schema.events.type, 'alert:escalated'));
   expect(escalations.map((e) => (e.data as { centre: string }).centre).sort()).toEqual(['SOUTH', 'WEST']);
   expect(escalations.every((e) => e.entityId === alertId)).toBe(true);
+  // The timeline says it as a code the console words (never an English word as the body).
+  const south = api(third.url, (await login(third.url, 'officer.south')).accessToken);
+  const detail = (await south('GET', `/api/v1/alerts/${alertId}`)).body as {
+    timeline: Array<{ kind: string; body: string; centre: string | null; by?: string | null }>;
+  };
+  expect(detail.timeline.filter((e) => e.kind === 'deadline_missed')).toEqual(
+    ['SOUTH', 'WEST'].map((centre) => expect.objectContaining({ body: '', centre, by: null })),
+  );
+  expect(detail.timeline.some((e) => e.kind === 'escalated')).toBe(false);
   await third.close();
 });
 

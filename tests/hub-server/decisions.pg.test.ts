@@ -59,7 +59,10 @@ describe('decisions on shared rows under truly concurrent requests', () => {
       const id = await raise(`resolve race ${i}`);
       const replies = await Promise.all([
         call('supervisor.east')('POST', `/api/v1/alerts/${id}/resolve`, { outcome: 'resolved' }),
-        call('supervisor.east')('POST', `/api/v1/alerts/${id}/resolve`, { outcome: 'false_alarm' }),
+        call('supervisor.east')('POST', `/api/v1/alerts/${id}/resolve`, {
+          outcome: 'false_alarm',
+          note: 'no one there',
+        }),
       ]);
       expect(replies.map((r) => r.status).sort()).toEqual([200, 409]);
       const detail = await call('supervisor.east')('GET', `/api/v1/alerts/${id}`);

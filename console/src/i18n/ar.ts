@@ -88,6 +88,7 @@ export const ar = {
     sessionsNote: 'تغيير الدور أو المركز أو التعطيل ينهي جلسات المستخدم فورًا.',
   },
   status: {
+    insecure: 'التشغيل دون اتصال معطّل: هذه الواجهة لا تُقدَّم عبر HTTPS (الدليل README، «HTTPS في المركز»).',
     version: 'إصدار المحور {version}',
     silentCentre: '{centre}: لا وحدة تحكم متصلة منذ {time}',
     hubUnreachable: 'تعذّر الوصول إلى المحور',
@@ -160,6 +161,17 @@ export const ar = {
     approximate: 'المواقع تقريبية',
   },
   detail: {
+    reopen: 'إعادة فتح',
+    confirm: {
+      resolve: 'إغلاق هذا التنبيه على أنه عولج؟',
+      false_alarm: 'إغلاق هذا التنبيه على أنه إنذار كاذب؟',
+      escalate: 'تصعيد هذا التنبيه إلى كل المراكز المعنية؟',
+      reopen: 'إعادة فتح هذا التنبيه المغلق؟',
+      noteOptional: 'ملاحظة (اختيارية)',
+      noteRequired: 'لماذا كان إنذارًا كاذبًا؟ (مطلوب)',
+      cancel: 'إلغاء',
+    },
+    noteTooLong: 'يتجاوز الحد ({max}) بـ {over} حرفًا: اختصر الملاحظة، لا يُحذف شيء تلقائيًا',
     origin: 'المركز المُبلِّغ',
     observedAt: 'وقت الرصد',
     createdAt: 'وقت التسجيل',
@@ -184,6 +196,9 @@ export const ar = {
     needsLink: 'هذا الإجراء يتطلب اتصالًا بالمحور',
     loading: 'جارٍ التحميل…',
     kinds: {
+      created: 'رُفع التنبيه',
+      reopened: 'أُعيد فتحه',
+      deadline_missed: 'فات موعد الإقرار',
       note: 'ملاحظة',
       people: 'الأشخاص المعنيون: {total}',
       acknowledged: 'إقرار',
@@ -263,6 +278,12 @@ export const ar = {
     notePlaceholder: 'ما الذي تغيّر (اختياري)',
   },
   composer: {
+    now: 'الآن',
+    timeFormat: 'يوم/شهر/سنة ساعة:دقيقة، مثل 23/11/2026 22:57',
+    badTime: 'وقت الرصد: اكتب يوم/شهر/سنة ساعة:دقيقة، وليس في المستقبل',
+    count: '{n} / {max} حرفًا',
+    tooLong: '{field}: يتجاوز الحد ({max}) بـ {over} حرفًا؛ اختصره، لا يُحذف شيء تلقائيًا',
+    invalidField: 'تحقّق من هذا الحقل: {field}',
     title: 'تنبيه جديد',
     category: 'الفئة',
     severity: 'الخطورة',

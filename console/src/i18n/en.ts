@@ -89,6 +89,7 @@ export const en: Messages = {
     sessionsNote: 'Changing the role or centre, or disabling, ends the user’s sessions at once.',
   },
   status: {
+    insecure: 'Offline start is off: this console is not served over HTTPS (README, “HTTPS at a centre”).',
     version: 'Hub version {version}',
     silentCentre: '{centre}: no console since {time}',
     hubUnreachable: 'The hub cannot be reached',
@@ -161,6 +162,17 @@ export const en: Messages = {
     approximate: 'positions approximate',
   },
   detail: {
+    reopen: 'Reopen',
+    confirm: {
+      resolve: 'Close this alert as resolved?',
+      false_alarm: 'Close this alert as a false alarm?',
+      escalate: 'Escalate this alert to every centre concerned?',
+      reopen: 'Reopen this closed alert?',
+      noteOptional: 'Note (optional)',
+      noteRequired: 'Why was it a false alarm? (required)',
+      cancel: 'Cancel',
+    },
+    noteTooLong: '{over} characters over the limit of {max}: shorten the note, nothing is cut',
     origin: 'Reporting centre',
     observedAt: 'Observed',
     createdAt: 'Recorded',
@@ -185,6 +197,9 @@ export const en: Messages = {
     needsLink: 'This action needs a link to the hub',
     loading: 'Loading…',
     kinds: {
+      created: 'Raised',
+      reopened: 'Reopened',
+      deadline_missed: 'Acknowledgement deadline missed',
       note: 'Note',
       people: 'People involved: {total}',
       acknowledged: 'Acknowledged',
@@ -265,6 +280,12 @@ export const en: Messages = {
     notePlaceholder: 'What changed (optional)',
   },
   composer: {
+    now: 'Now',
+    timeFormat: 'day/month/year hours:minutes, e.g. 23/11/2026 22:57',
+    badTime: 'Observed at: write day/month/year hours:minutes, not in the future',
+    count: '{n} / {max} characters',
+    tooLong: '{field}: {over} characters over the limit of {max}; shorten it, nothing is cut',
+    invalidField: 'Check this field: {field}',
     title: 'New alert',
     category: 'Category',
     severity: 'Severity',

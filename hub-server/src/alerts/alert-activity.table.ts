@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { check, index, jsonb, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
-import type { People } from '@tansiq/shared';
+import { timelineKinds, type People } from '@tansiq/shared';
 import { centres } from '../centres/centres.table.ts';
 import { users } from '../users/users.table.ts';
 import { alerts } from './alerts.table.ts';
@@ -34,9 +34,8 @@ export const alertUpdates = pgTable(
     alertId: uuid('alert_id')
       .notNull()
       .references(() => alerts.id),
-    kind: text('kind', {
-      enum: ['note', 'people', 'acknowledged', 'resolved', 'false_alarm', 'escalated'],
-    }).notNull(),
+    /** Every kind but `created`, which the alert row itself records. */
+    kind: text('kind', { enum: timelineKinds }).notNull(),
     body: text('body').notNull().default(''),
     /** A `people` entry: the counts as they were set (the history of who was counted). */
     people: jsonb('people').$type<People>(),

@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import {
   alertEscalateSchema,
+  alertReopenSchema,
   alertIdSchema,
   alertListQuerySchema,
   alertResolveSchema,
@@ -96,6 +97,12 @@ export function alertsRoutes(
     const { id } = parseInput(alertIdSchema, req.params);
     const input = parseInput(alertEscalateSchema, req.body ?? {});
     res.json({ alert: await alerts.escalate(authOf(req), id, input, requestContext(req).source) });
+  });
+
+  router.post('/api/v1/alerts/:id/reopen', async (req, res) => {
+    const { id } = parseInput(alertIdSchema, req.params);
+    const input = parseInput(alertReopenSchema, req.body ?? {});
+    res.json({ alert: await alerts.reopen(authOf(req), id, input, requestContext(req).source) });
   });
 
   return router;

@@ -4,6 +4,7 @@ import {
   canAcknowledgeAlert,
   canEscalateAlert,
   canRaiseAlert,
+  canReopenAlert,
   canResolveAlert,
   canReadEvent,
   canSetAlertPeople,
@@ -32,6 +33,7 @@ import type { AuthContext } from '../auth/auth.service.ts';
 import type { CentresCache } from '../centres/centres.cache.ts';
 import { alertEvent, appendEvent, committedHead } from '../events/events.service.ts';
 import { centrePresence } from '../presence/presence.table.ts';
+import { users } from '../users/users.table.ts';
 import { alertColumns, alerts } from './alerts.table.ts';
 import { alertAcks, alertDeadlines, alertDeliveries, alertUpdates } from './alert-activity.table.ts';
 import { toAlert, type Receipt } from './alerts.mapper.ts';
@@ -105,6 +107,8 @@ export class AlertsService {
     /** Called after every commit that appended events (the tailer delivers them). */
     readonly committed: () => void,
     readonly failures: FailureAudit,
+    /** How long after closing the origin's supervisor may reopen an alert (TANSIQ_REOPEN_WINDOW_MINUTES). */
+    private readonly reopenWindowMinutes = 1440,
   ) {}
 
   private change<T>(
@@ -280,27 +284,49 @@ export class AlertsService {
     };
   }
 
-  /** One alert and its timeline; an alert the caller may not see is not found. */
+  /**
+   * One alert and its timeline; an alert the caller may not see is not found. The timeline starts
+   * with the alert's creation (who raised it and when), then every entry in order, each with the
+   * display name of who made it.
+   */
   async get(auth: AuthContext, id: string): Promise<{ alert: Alert; timeline: TimelineEntry[] }> {
     return this.database.asUser(auth.principal, async (tx) => {
       const alert = await loadAlert(tx, id);
       if (!alert) throw errors.notFound('no such alert');
       const entries = await tx
-        .select()
+        .select({ entry: alertUpdates, by: users.displayName })
         .from(alertUpdates)
+        .leftJoin(users, eq(users.id, alertUpdates.userId))
         .where(eq(alertUpdates.alertId, id))
         .orderBy(alertUpdates.at);
+      const [reporter] = await tx
+        .select({ name: users.displayName })
+        .from(users)
+        .where(eq(users.id, alert.reporterId));
+      const created: TimelineEntry = {
+        id: alert.id,
+        kind: 'created',
+        body: '',
+        by: reporter?.name ?? null,
+        userId: alert.reporterId,
+        centre: alert.centre,
+        at: alert.createdAt,
+      };
       return {
         alert,
-        timeline: entries.map((e) => ({
-          id: e.id,
-          kind: e.kind,
-          body: e.body,
-          ...(e.people ? { people: e.people } : {}),
-          userId: e.userId,
-          centre: e.centre,
-          at: e.at.toISOString(),
-        })),
+        timeline: [
+          created,
+          ...entries.map(({ entry: e, by }) => ({
+            id: e.id,
+            kind: e.kind,
+            body: e.body,
+            by,
+            ...(e.people ? { people: e.people } : {}),
+            userId: e.userId,
+            centre: e.centre,
+            at: e.at.toISOString(),
+          })),
+        ],
       };
     });
   }
@@ -480,6 +506,59 @@ export class AlertsService {
     });
   }
 
+  /**
+   * The origin centre's supervisor reopens a closed alert, within the reopening window after it was
+   * closed: back to `acknowledged` when every joint recipient has acknowledged, else `open`. Its
+   * deadlines stay settled. Reopening an open alert changes nothing; after the window it is 409.
+   */
+  async reopen(
+    auth: AuthContext,
+    alertId: string,
+    input: { note?: string },
+    source: string | null,
+  ): Promise<Alert> {
+    return this.change(auth, source, async (tx, p) => {
+      if (!canReopenAlert(p, await this.visible(tx, alertId)))
+        throw new Refusal('alert.reopen', { type: 'alert', id: alertId });
+      const before = await this.locked(tx, alertId);
+      if (before.status !== 'resolved' && before.status !== 'false_alarm') return before;
+      const [closing] = await tx
+        .select({ at: alertUpdates.at })
+        .from(alertUpdates)
+        .where(
+          and(eq(alertUpdates.alertId, alertId), inArray(alertUpdates.kind, ['resolved', 'false_alarm'])),
+        )
+        .orderBy(desc(alertUpdates.at))
+        .limit(1);
+      const closedAt = closing?.at ?? new Date(before.updatedAt);
+      if (Date.now() - closedAt.getTime() > this.reopenWindowMinutes * 60_000)
+        throw errors.conflict(`the alert was closed more than ${this.reopenWindowMinutes} minutes ago`, {
+          closedAt: closedAt.toISOString(),
+          windowMinutes: this.reopenWindowMinutes,
+        });
+      const mustAck = before.recipients.filter((c) => this.centres.kindOf(c) === 'joint');
+      const acked = new Set(before.receipts.filter((r) => r.acknowledgedAt).map((r) => r.centre));
+      const status = mustAck.length > 0 && mustAck.every((c) => acked.has(c)) ? 'acknowledged' : 'open';
+      await tx
+        .update(alerts)
+        .set({ status, updatedAt: sql`now()` })
+        .where(eq(alerts.id, alertId));
+      await tx
+        .insert(alertUpdates)
+        .values({ alertId, kind: 'reopened', body: input.note ?? '', userId: p.userId, centre: p.centre });
+      const alert = (await loadAlert(tx, alertId))!;
+      await recordAudit(tx, this.actor(auth, source), {
+        action: 'alert.reopen',
+        outcome: 'ok',
+        targetType: 'alert',
+        targetId: alertId,
+        details: { from: before.status, to: status },
+      });
+      await appendEvent(tx, alertEvent('alert:reopened', alert, { note: input.note ?? '' }));
+      return alert;
+    });
+  }
+
   /** A supervisor escalates an own-centre alert by hand. */
   async escalate(
     auth: AuthContext,
@@ -501,7 +580,12 @@ export class AlertsService {
       });
       await appendEvent(
         tx,
-        alertEvent('alert:escalated', alert, { manual: true, centre: p.centre, note: input.note ?? '' }),
+        alertEvent('alert:escalated', alert, {
+          manual: true,
+          centre: p.centre,
+          by: p.userId,
+          note: input.note ?? '',
+        }),
       );
       return alert;
     });

@@ -1,7 +1,9 @@
 import { z } from 'zod';
 import {
   alertEscalateSchema,
-  alertResolveSchema,
+  alertReopenSchema,
+  alertResolveFields,
+  falseAlarmSaysWhy,
   alertUpdateFields,
   updateSaysSomething,
   createAlertSchema,
@@ -12,8 +14,9 @@ import type { AlertsService } from './alerts.service.ts';
 
 const alertId = { alertId: z.uuid() };
 const updateRequest = alertUpdateFields.extend(alertId).refine(...updateSaysSomething);
-const resolveRequest = alertResolveSchema.extend(alertId);
+const resolveRequest = alertResolveFields.extend(alertId).refine(...falseAlarmSaysWhy);
 const escalateRequest = alertEscalateSchema.extend(alertId);
+const reopenRequest = alertReopenSchema.extend(alertId);
 
 /** Socket requests for alerts: the same service calls as the REST routes. */
 export function alertsSocket(alerts: AlertsService): SocketRegistrar {
@@ -37,6 +40,9 @@ export function alertsSocket(alerts: AlertsService): SocketRegistrar {
       })),
       'alert:escalate': route(escalateRequest, async ({ alertId, ...input }) => ({
         alert: await alerts.escalate(auth(), alertId, input, source),
+      })),
+      'alert:reopen': route(reopenRequest, async ({ alertId, ...input }) => ({
+        alert: await alerts.reopen(auth(), alertId, input, source),
       })),
     };
   };

@@ -22,7 +22,7 @@ export async function escalateDueDeadlines(database: Database): Promise<number> 
       if (!alert) continue;
       await tx
         .insert(alertUpdates)
-        .values({ alertId: alert.id, kind: 'escalated', body: 'deadline', centre: deadline.centre });
+        .values({ alertId: alert.id, kind: 'deadline_missed', centre: deadline.centre });
       await recordAudit(
         tx,
         { source: 'hub' },

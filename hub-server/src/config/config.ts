@@ -199,6 +199,9 @@ export const configSchema = z.object({
   TANSIQ_HANDOVER_GRACE_MINUTES: whole('minutes', 0, 1440)
     .default(30)
     .describe('A shift with no accepted handover this long after it ended raises handover:overdue'),
+  TANSIQ_REOPEN_WINDOW_MINUTES: whole('minutes', 0, 43_200)
+    .default(1440)
+    .describe("How long after closing an alert its centre's supervisor may reopen it"),
   TANSIQ_MAX_ATTACHMENT_MB: whole('megabytes', 1, 1024)
     .default(20)
     .describe('Largest PDF a brief may carry; an upload is cut at this size while it streams'),

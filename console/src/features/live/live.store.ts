@@ -1,3 +1,4 @@
+import { v4 as uuidv4 } from 'uuid';
 import { defineStore } from 'pinia';
 import { computed, ref, shallowRef, triggerRef, watch } from 'vue';
 import { io, type Socket } from 'socket.io-client';
@@ -112,7 +113,13 @@ export const useLiveStore = defineStore('live', () => {
   }
 
   function applyOne(e: HubEvent, changed: Map<string, Alert>): void {
-    const data = e.data as { alert?: Alert; centre?: string; lastSeenAt?: string; manual?: boolean };
+    const data = e.data as {
+      alert?: Alert;
+      centre?: string;
+      lastSeenAt?: string;
+      manual?: boolean;
+      by?: string;
+    };
     const me = session.user?.centre ?? null;
     if (data.alert) {
       const alert = complete(data.alert);
@@ -169,7 +176,8 @@ export const useLiveStore = defineStore('live', () => {
         fresh.value.add(data.alert.id);
         if (!muted.value) chime('alert');
       }
-    } else if (e.type === 'alert:escalated' && data.alert) {
+    } else if (e.type === 'alert:escalated' && data.alert && !(data.manual && data.by === session.user?.id)) {
+      // Notices are about others' actions: a supervisor's own escalation is not news to them.
       pushNotice({
         // A missed deadline names the late centre; a supervisor's escalation, the escalating centre.
         kind: data.manual ? 'escalated_manual' : 'escalated',
@@ -179,7 +187,7 @@ export const useLiveStore = defineStore('live', () => {
         at: new Date().toISOString(),
       });
       if (!muted.value) chime('urgent');
-    } else if (e.type === 'centre:silent' && data.centre) {
+    } else if (e.type === 'centre:silent' && data.centre && data.centre !== me) {
       pushNotice({
         kind: 'centre_silent',
         centre: data.centre,
@@ -188,7 +196,8 @@ export const useLiveStore = defineStore('live', () => {
         at: data.lastSeenAt ?? new Date().toISOString(),
       });
       if (!muted.value) chime('urgent');
-    } else if (e.type === 'centre:back' && data.centre) {
+    } else if (e.type === 'centre:back' && data.centre && data.centre !== me) {
+      // A console of this centre is the one coming back: no notice about itself.
       pushNotice({
         kind: 'centre_back',
         centre: data.centre,
@@ -200,7 +209,7 @@ export const useLiveStore = defineStore('live', () => {
   }
 
   function pushNotice(n: Omit<Notice, 'id'>): void {
-    notices.value = [{ ...n, id: crypto.randomUUID() }, ...notices.value].slice(0, 20);
+    notices.value = [{ ...n, id: uuidv4() }, ...notices.value].slice(0, 20);
   }
 
   /** A board screen gets the board projection: no description, receipts or reporter. */
@@ -350,7 +359,8 @@ export const useLiveStore = defineStore('live', () => {
 
   /** A hub request through the socket; LinkDown when the link is down or no answer came in time. */
   async function send<
-    E extends 'alert:create' | 'alert:update' | 'alert:ack' | 'alert:resolve' | 'alert:escalate',
+    E extends
+      'alert:create' | 'alert:update' | 'alert:ack' | 'alert:resolve' | 'alert:escalate' | 'alert:reopen',
   >(event: E, payload: Parameters<ClientToServerEvents[E]>[0]): Promise<{ alert: Alert } | ErrorBody> {
     if (!socket?.connected) throw new LinkDown('not connected');
     try {

@@ -1,3 +1,4 @@
+import { v4 as uuidv4 } from 'uuid';
 import { defineStore } from 'pinia';
 import { computed, shallowRef } from 'vue';
 import type { CreateAlert, People } from '@tansiq/shared';
@@ -54,7 +55,7 @@ export const useOutboxStore = defineStore('outbox', () => {
     alertId: string,
     payload: Record<string, unknown>,
     label: string,
-    id: string = crypto.randomUUID(),
+    id: string = uuidv4(),
   ): Promise<OutboxItem> {
     if (!db) throw new Error('the console has no local store yet');
     const item: OutboxItem = {
@@ -85,7 +86,7 @@ export const useOutboxStore = defineStore('outbox', () => {
     change: { body?: string; people?: People },
     label: string,
   ): Promise<OutboxItem> {
-    const id = crypto.randomUUID();
+    const id = uuidv4();
     return enqueue('update', alertId, { alertId, id, ...change }, label, id);
   }
 
