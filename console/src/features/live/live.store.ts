@@ -82,6 +82,11 @@ export const useLiveStore = defineStore('live', () => {
   const muted = ref(localStorage.getItem(MUTED_KEY) === '1');
   /** Rises by one whenever events changed alerts: views that fetch details watch it. */
   const revision = ref(0);
+  /**
+   * Per alert, the sequence number of the last event about it: an open detail reloads its timeline
+   * when it moves (an escalation or a missed deadline leaves the alert's own fields as they were).
+   */
+  const alertEventSeq = ref(new Map<string, number>());
   /** Rises by one with every handover event: the handovers screen reloads what it shows. */
   const handoverRevision = ref(0);
   /** Rises by one with every brief published: the archive reloads what it lists. */
@@ -122,6 +127,7 @@ export const useLiveStore = defineStore('live', () => {
     };
     const me = session.user?.centre ?? null;
     if (data.alert) {
+      alertEventSeq.value.set(data.alert.id, e.seq);
       const alert = complete(data.alert);
       alerts.value.set(alert.id, alert);
       changed.set(alert.id, alert);
@@ -515,6 +521,7 @@ export const useLiveStore = defineStore('live', () => {
     centres,
     muted,
     revision,
+    alertEventSeq,
     handoverRevision,
     briefRevision,
     shifts,
