@@ -46,6 +46,18 @@ export function createConsoleRouter() {
         meta: { trends: true },
       },
       {
+        path: '/admin',
+        name: 'admin',
+        component: () => import('./features/admin/AdminHome.vue'),
+        meta: { admin: true },
+      },
+      {
+        path: '/admin/audit',
+        name: 'audit',
+        component: () => import('./features/admin/AuditView.vue'),
+        meta: { admin: true },
+      },
+      {
         path: '/admin/users',
         name: 'users',
         component: () => import('./features/users/UsersView.vue'),
@@ -63,6 +75,9 @@ export function createConsoleRouter() {
     if (!(await session.restore()))
       return { name: 'login', query: to.fullPath === '/' ? {} : { next: to.fullPath } };
     if (to.meta.admin && !(session.principal && canAdminister(session.principal))) return { name: 'board' };
+    // An administrator reads no alerts: their landing page is the administration, never an empty board.
+    if (to.name === 'board' && session.principal && canAdminister(session.principal))
+      return { name: 'admin' };
     if (to.meta.trends && !(session.principal && canSeeTrends(session.principal))) return { name: 'board' };
     if (to.meta.writesBriefs && !(session.principal && canWriteBrief(session.principal)))
       return { name: 'briefs' };

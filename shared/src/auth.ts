@@ -93,3 +93,13 @@ export const auditListSchema = z.object({ records: z.array(auditRecordSchema) })
 
 /** Socket: `auth:refresh` replaces the socket's access token before it expires. */
 export const socketRefreshSchema = z.strictObject({ token: z.string().min(1).max(4096) });
+
+/** `GET /api/v1/audit/verify`: the chain recomputed; on a break, the first record that does not fit. */
+export const auditVerificationSchema = z.object({
+  verification: z.union([
+    z.object({ ok: z.literal(true), rows: z.number().int() }),
+    z.object({ ok: z.literal(false), rows: z.number().int(), seq: z.number().int(), reason: z.string() }),
+  ]),
+  at: z.string(),
+});
+export type AuditVerificationReply = z.infer<typeof auditVerificationSchema>;

@@ -48,7 +48,9 @@ describe('login, user menu, admin users screen in Chromium', () => {
   test('an officer signs in, sees name, role and centre, no admin link, and is sent away from /admin/users', async () => {
     await signIn(page, t.url, 'officer.east', TEST_PASSWORD);
     await expect.poll(() => page.getByTestId('user-menu').innerText()).toContain('ضابط مناوب');
-    expect(await page.getByTestId('user-menu').innerText()).toContain('EAST');
+    // The centre by its name in the user's language, never its code.
+    await expect.poll(() => page.getByTestId('user-menu').innerText()).toContain('المركز المشترك — الشرق');
+    expect(await page.getByTestId('user-menu').innerText()).not.toContain('EAST');
     expect(await page.getByTestId('nav-users').count()).toBe(0);
     await page.goto(`${t.url}/admin/users`);
     await page.waitForSelector('[data-countries-drawn]');
@@ -102,6 +104,42 @@ describe('login, user menu, admin users screen in Chromium', () => {
     await page.getByTestId('language-switch').click();
     await expect.poll(() => page.locator('h1').innerText()).toBe('Users');
     await capture(page, 'users-en');
+  });
+
+  test('the administrator lands on their own page, changes a role and centre, and reads the audit log', async () => {
+    const west = await login(t.url, 'officer.west');
+    const westSocket = await connectSocket(t.url, west.accessToken);
+    const westGone = new Promise<void>((resolve) => westSocket.on('disconnect', () => resolve()));
+    // Signed in already (English from the test before): the board is not an administrator's page.
+    await page.goto(t.url);
+    await page.waitForURL(/\/admin$/);
+    await expect.poll(() => page.getByTestId('chain-state').getAttribute('data-ok')).toBe('yes');
+    expect(await page.getByTestId('admin-centres').locator('tbody tr').count()).toBe(4);
+    await capture(page, 'admin-home-en');
+
+    await page.getByTestId('nav-users').click();
+    const row = page.locator('tr[data-username="officer.west"]');
+    await row.locator('[data-action=assign]').click();
+    await row.locator('select[data-field=role]').selectOption('supervisor');
+    expect(await row.locator('select[data-field=centre]').inputValue()).toBe('WEST');
+    await row.locator('[data-action=assign-save]').click();
+    await expect.poll(() => page.getByTestId('users-notice').innerText()).toContain('officer.west');
+    await westGone;
+    expect((await login(t.url, 'officer.west')).user.role).toBe('supervisor');
+
+    await page.getByTestId('nav-audit').click();
+    await page.locator('input[name=action]').fill('user.update');
+    await page.getByTestId('audit-filter').click();
+    await expect
+      .poll(() => page.locator('[data-testid=audit-table] tbody tr[data-action="user.update"]').count())
+      .toBeGreaterThanOrEqual(2);
+    await capture(page, 'audit-en');
+    await page.getByTestId('language-switch').click();
+    await expect.poll(() => page.locator('h1').innerText()).toBe('سجل التدقيق');
+    await capture(page, 'audit-ar');
+    await page.getByTestId('nav-admin').click();
+    await expect.poll(() => page.getByTestId('chain-state').innerText()).toContain('السلسلة سليمة');
+    await capture(page, 'admin-home-ar');
   });
 
   test('no request left 127.0.0.1 and the page raised no error', () => {

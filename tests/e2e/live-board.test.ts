@@ -220,7 +220,15 @@ describe('live board: two consoles, EAST and WEST, in Chromium', () => {
     const map = (await page.locator('.base-map').boundingBox())!;
     const list = (await page.getByTestId('alert-list').boundingBox())!;
     expect(map.y + map.height).toBeLessThanOrEqual(list.y);
+    // The header fits on one line: its height is one row of controls.
+    const header = (await page.locator('.app-header').boundingBox())!;
+    expect(header.height).toBeLessThan(60);
     await capture(page, 'board-tablet-ar');
+    // A drawer leaves the map usable: at least 40% of the screen's height above it.
+    await page.locator('[data-testid=alert-list] [data-alert-id]').first().click();
+    const drawer = (await page.locator('.drawer').boundingBox())!;
+    expect(drawer.y).toBeGreaterThanOrEqual(1024 * 0.4);
+    await capture(page, 'board-tablet-detail-ar');
     await context.close();
   });
 

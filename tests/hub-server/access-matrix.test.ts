@@ -65,6 +65,13 @@ const routes: RouteCase[] = [
     okStatus: 200,
   },
   {
+    name: 'verify the audit chain',
+    method: 'GET',
+    path: () => '/api/v1/audit/verify',
+    allowed: designMayAdminister,
+    okStatus: 200,
+  },
+  {
     name: 'raise an alert',
     method: 'POST',
     path: () => '/api/v1/alerts',

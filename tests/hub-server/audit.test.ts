@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { sql } from 'drizzle-orm';
-import { auditListSchema, type AuditRecord } from '@tansiq/shared';
+import { auditListSchema, auditVerificationSchema, type AuditRecord } from '@tansiq/shared';
 import { openPglite, schema, verifyAudit } from '@tansiq/hub-server';
 import { startTestHub, type TestHub } from '../helpers/hub.ts';
 import { queryError } from '../helpers/db.ts';
@@ -92,12 +92,19 @@ describe('audit log', () => {
   test('the chain verifies untouched, and names the row that was edited', async () => {
     const intact = await verifyAudit(t.database.db);
     expect(intact).toEqual({ ok: true, rows: await t.database.db.$count(schema.auditLog) });
+    // The administrator's screen asks the hub the same.
+    const admin = api(t.url, (await login(t.url, 'admin')).accessToken);
+    const viaApi = auditVerificationSchema.parse((await admin('GET', '/api/v1/audit/verify')).body);
+    expect(viaApi.verification).toMatchObject({ ok: true });
     // A superuser who switches the triggers off can edit a row; the chain still shows it.
     await t.database.db.transaction(async (tx) => {
       await tx.execute(sql`set local session_replication_role = replica`);
       await tx.execute(sql`update audit_log set actor_username = 'someone-else' where seq = 3`);
     });
     expect(await verifyAudit(t.database.db)).toMatchObject({ ok: false, seq: 3, rows: 2 });
+    expect((await admin('GET', '/api/v1/audit/verify')).body).toMatchObject({
+      verification: { ok: false, seq: 3, reason: 'content does not match its hash' },
+    });
   });
 });
 

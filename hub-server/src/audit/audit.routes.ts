@@ -4,7 +4,7 @@ import type { AppDb } from '../db/database.ts';
 import { parseInput } from '../http/errors.ts';
 import { authOf, enforce, requestContext, requireAuth } from '../access/access.ts';
 import type { AuthService } from '../auth/auth.service.ts';
-import { listAudit } from './audit.service.ts';
+import { listAudit, verifyAudit } from './audit.service.ts';
 import type { FailureAudit } from './failure-audit.ts';
 
 export function auditRoutes(db: AppDb, failures: FailureAudit, auth: AuthService): Router {
@@ -23,6 +23,19 @@ export function auditRoutes(db: AppDb, failures: FailureAudit, auth: AuthService
     );
     const query = parseInput(auditQuerySchema, req.query);
     res.json({ records: await listAudit(db, query) });
+  });
+  // The chain recomputed from the first record (what `pnpm cli audit verify` does), for the admin screen.
+  router.get('/api/v1/audit/verify', requireAuth(auth), async (req, res) => {
+    const caller = authOf(req);
+    await enforce(
+      failures,
+      caller,
+      requestContext(req).source,
+      canAdminister(caller.principal),
+      'audit.verify',
+      { type: 'audit' },
+    );
+    res.json({ verification: await verifyAudit(db), at: new Date().toISOString() });
   });
   return router;
 }
