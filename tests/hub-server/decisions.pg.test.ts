@@ -90,6 +90,24 @@ describe('decisions on shared rows under truly concurrent requests', () => {
     }
   });
 
+  test('two reopenings of a closed alert at once: reopened once, one timeline entry', async () => {
+    for (let i = 0; i < TRIES; i++) {
+      const id = await raise(`reopen race ${i}`);
+      await call('supervisor.east')('POST', `/api/v1/alerts/${id}/resolve`, { outcome: 'resolved' });
+      const replies = await Promise.all([
+        call('supervisor.east')('POST', `/api/v1/alerts/${id}/reopen`, { note: 'a' }),
+        call('supervisor.east')('POST', `/api/v1/alerts/${id}/reopen`, { note: 'b' }),
+      ]);
+      expect(replies.map((r) => r.status)).toEqual([200, 200]);
+      const detail = (await call('supervisor.east')('GET', `/api/v1/alerts/${id}`)).body as {
+        alert: Alert;
+        timeline: Array<{ kind: string }>;
+      };
+      expect(detail.timeline.filter((e) => e.kind === 'reopened')).toHaveLength(1);
+      expect(detail.alert.status).toBe('open');
+    }
+  });
+
   test("a console's receipt and an acknowledgement of the same centre never deadlock", async () => {
     const west = new LiveClient(t.url, tokens['supervisor.west']!);
     await west.ready();
