@@ -28,7 +28,17 @@ describe('closing needs a reason for a false alarm; the origin supervisor reopen
   beforeAll(async () => {
     t = await startTestHub();
     await seedUsers(t.database);
-    for (const u of ['officer.east', 'supervisor.east', 'officer.west', 'supervisor.west'])
+    for (const u of [
+      'officer.east',
+      'supervisor.east',
+      'officer.west',
+      'supervisor.west',
+      'supervisor.south',
+      'analyst',
+      'coordinator',
+      'board',
+      'admin',
+    ])
       as[u] = await caller(t.url, u);
     west = new LiveClient(t.url, (await login(t.url, 'officer.west')).accessToken);
     await west.ready();
@@ -58,8 +68,14 @@ describe('closing needs a reason for a false alarm; the origin supervisor reopen
     const alert = await raise();
     expect((await as['officer.west']!('POST', `/api/v1/alerts/${alert.id}/ack`, {})).status).toBe(200);
     await as['supervisor.east']!('POST', `/api/v1/alerts/${alert.id}/resolve`, { outcome: 'resolved' });
-    for (const u of ['officer.east', 'officer.west', 'supervisor.west'])
+    // Only a supervisor of the reporting centre: every other role and centre is refused.
+    const others = ['officer.east', 'officer.west', 'supervisor.west', 'supervisor.south'];
+    for (const u of [...others, 'analyst', 'coordinator', 'board'])
       expect((await as[u]!('POST', `/api/v1/alerts/${alert.id}/reopen`, {})).status, u).toBe(403);
+    // An administrator reads no alert at all: to them it does not exist.
+    expect((await as.admin!('POST', `/api/v1/alerts/${alert.id}/reopen`, {})).status).toBe(404);
+    const [still] = await t.database.db.select().from(schema.alerts).where(eq(schema.alerts.id, alert.id));
+    expect(still!.status).toBe('resolved');
     const reopened = await as['supervisor.east']!('POST', `/api/v1/alerts/${alert.id}/reopen`, {
       note: 'عادت الشاحنات',
     });
@@ -78,7 +94,7 @@ describe('closing needs a reason for a false alarm; the origin supervisor reopen
       .from(schema.auditLog)
       .where(eq(schema.auditLog.action, 'alert.reopen'));
     expect(audits.filter((a) => a.targetId === alert.id && a.outcome === 'ok')).toHaveLength(1);
-    expect(audits.filter((a) => a.outcome !== 'ok').length).toBeGreaterThanOrEqual(3);
+    expect(audits.filter((a) => a.outcome !== 'ok').length).toBeGreaterThanOrEqual(7);
     await west.until((events: HubEvent[]) =>
       events.some((e) => e.type === 'alert:reopened' && (e.data as { alert: Alert }).alert.id === alert.id),
     );

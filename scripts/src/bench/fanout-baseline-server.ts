@@ -1,13 +1,20 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Server } from 'socket.io';
+import { testConfig } from '@tansiq/hub-server';
 
 /**
  * The baseline of the fan-out benchmark: a bare Socket.IO server (same options as the hub: no
- * compression) that `io.emit`s the hub's own event payload at the same rate to the same clients.
+ * compression, the hub's heartbeat) that `io.emit`s the hub's own event payload at the same rate to the same clients.
  */
 const server = http.createServer();
-const io = new Server(server, { perMessageDeflate: false, serveClient: false });
+const hub = testConfig();
+const io = new Server(server, {
+  perMessageDeflate: false,
+  serveClient: false,
+  pingInterval: hub.TANSIQ_PING_INTERVAL_MS,
+  pingTimeout: hub.TANSIQ_PING_TIMEOUT_MS,
+});
 server.listen(0, '127.0.0.1', () => {
   process.send!({ type: 'listening', port: (server.address() as AddressInfo).port });
 });

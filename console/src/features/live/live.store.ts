@@ -420,7 +420,12 @@ export const useLiveStore = defineStore('live', () => {
     socket = io({
       autoConnect: false,
       auth: (cb) => cb({ token: session.accessToken ?? '' }),
-      reconnectionDelayMax: 10_000,
+      // The hub's heartbeat calls a dead link within 9 s (TANSIQ_PING_INTERVAL_MS + _TIMEOUT_MS).
+      // While it is dead, each try gives up after 4 s and the next follows within 1–3 s, so a
+      // returning link is used within seconds rather than after a SYN sent half a minute ago.
+      timeout: 4000,
+      reconnectionDelay: 1000,
+      reconnectionDelayMax: 3000,
     });
     socket.on('connect', () => {
       refused.reset();
