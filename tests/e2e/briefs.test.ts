@@ -202,21 +202,17 @@ describe('studies archive in Chromium: write, review, return, approve, publish, 
     await west.page.goto(`${t.url}/briefs`);
     await west.page.waitForSelector(`[data-brief-id="${briefId}"]`);
     expect(await west.page.evaluate(() => document.documentElement.dir)).toBe('ltr');
-    await capture(west.page, 'brief-archive-en');
     await west.page.getByTestId('brief-search').fill('smuggling');
     await west.page.getByTestId('brief-search-submit').click();
     await west.page.waitForSelector(`[data-brief-id="${briefId}"]`);
-    await capture(west.page, 'brief-search-en');
     await west.page.locator(`[data-brief-id="${briefId}"] a.title`).click();
     await west.page.waitForSelector('[data-testid=brief-reader]');
-    await capture(west.page, 'brief-reader-en', { fullPage: true });
 
     await b.page.getByTestId('language-switch').click();
     await b.page.goto(`${t.url}/briefs/new`);
     await b.page.getByTestId('brief-title-input').fill('Fuel smuggling outlook');
     await b.page.getByTestId('brief-body-input').fill('## Outlook\n\nConvoys **rise** before the holidays.');
     await b.page.waitForSelector('[data-testid=brief-preview] h2');
-    await capture(b.page, 'brief-editor-en', { fullPage: true });
     // Something in B's queue: a brief of A's, sent for review.
     const A = await caller(t.url, 'analyst');
     const created = await A('POST', '/api/v1/briefs', {
@@ -231,7 +227,6 @@ describe('studies archive in Chromium: write, review, return, approve, publish, 
     await b.page.goto(`${t.url}/briefs`);
     await b.page.getByTestId('tab-queue').click();
     await b.page.waitForSelector(`[data-brief-id="${queued}"]`);
-    await capture(b.page, 'brief-review-queue-en');
 
     const tablet = await open('officer.south', { width: 820, height: 1180 });
     await tablet.page.getByTestId('nav-briefs').click();

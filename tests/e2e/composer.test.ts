@@ -144,4 +144,40 @@ describe('the composer never cuts what is typed or pasted', () => {
     expect(latest!.crossing).not.toBeNull();
     expect(east.errors).toEqual([]);
   });
+
+  test("the officer's own position, where the browser gives one; a refusal says what to do instead", async () => {
+    const page = east.page;
+    // Tummo post, as the browser's location service would report it.
+    await east.context.grantPermissions(['geolocation'], { origin: t.url });
+    await east.context.setGeolocation({ latitude: 22.591234, longitude: 14.209876, accuracy: 30 });
+    await page.getByTestId('new-alert').click();
+    const form = page.getByTestId('composer');
+    await form.locator('select[name=crossing]').selectOption('EMSAED');
+    await page.getByTestId('use-my-position').click();
+    await expect.poll(() => page.getByTestId('picked-point').innerText()).toBe('22.5912, 14.2099');
+    // A position replaces a crossing chosen before: the alert is where the officer is.
+    expect(await form.locator('select[name=crossing]').inputValue()).toBe('');
+    await form.locator('input[name=title]').fill('آثار عجلات حديثة قرب نقطة التوم');
+    await form.locator('input[name=recipients][value=SOUTH]').check();
+    const before = await t.database.db.$count(schema.alerts);
+    await page.getByTestId('composer-submit').click();
+    await expect.poll(() => t.database.db.$count(schema.alerts)).toBe(before + 1);
+    const [latest] = await t.database.db
+      .select()
+      .from(schema.alerts)
+      .orderBy(desc(schema.alerts.createdAt))
+      .limit(1);
+    expect(latest).toMatchObject({ title: 'آثار عجلات حديثة قرب نقطة التوم', lat: 22.59123, lng: 14.20988 });
+    expect(latest!.crossing).toBeNull();
+
+    await east.context.clearPermissions();
+    await page.getByTestId('new-alert').click();
+    await page.getByTestId('use-my-position').click();
+    await expect
+      .poll(() => page.getByTestId('no-position').innerText())
+      .toBe('لم يعطِ المتصفح موقعًا: حدّده على الخريطة أو اختر منفذًا.');
+    expect(await page.getByTestId('picked-point').count()).toBe(0);
+    await form.getByRole('button', { name: 'إغلاق' }).click();
+    expect(east.errors).toEqual([]);
+  });
 });

@@ -59,7 +59,6 @@ describe('console shell in Chromium', () => {
     const panel = await page.locator('.side').boundingBox();
     const map = await page.locator('.base-map').boundingBox();
     expect(panel!.x).toBeLessThan(map!.x);
-    await capture(page, 'shell-en');
 
     await page.reload();
     await page.waitForSelector('[data-countries-drawn]:not([data-countries-drawn="0"])');

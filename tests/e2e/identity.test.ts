@@ -41,7 +41,6 @@ describe('login, user menu, admin users screen in Chromium', () => {
     await expect.poll(() => page.locator('h1').innerText()).toBe('Sign in');
     // The refusal follows the language too.
     expect(await page.getByTestId('login-error').innerText()).toBe('Wrong username or password');
-    await capture(page, 'login-en');
     await page.getByTestId('language-switch').click();
   });
 
@@ -103,7 +102,6 @@ describe('login, user menu, admin users screen in Chromium', () => {
 
     await page.getByTestId('language-switch').click();
     await expect.poll(() => page.locator('h1').innerText()).toBe('Users');
-    await capture(page, 'users-en');
   });
 
   test('the administrator lands on their own page, changes a role and centre, and reads the audit log', async () => {
@@ -136,14 +134,63 @@ describe('login, user menu, admin users screen in Chromium', () => {
     await capture(page, 'audit-en');
     await page.getByTestId('language-switch').click();
     await expect.poll(() => page.locator('h1').innerText()).toBe('سجل التدقيق');
-    await capture(page, 'audit-ar');
     await page.getByTestId('nav-admin').click();
     await expect.poll(() => page.getByTestId('chain-state').innerText()).toContain('السلسلة سليمة');
-    await capture(page, 'admin-home-ar');
   });
 
   test('no request left 127.0.0.1 and the page raised no error', () => {
     expect(foreign).toEqual([]);
     expect(pageErrors).toEqual([]);
+  });
+});
+
+describe('sign-in lock-out in Chromium', () => {
+  let t: TestHub;
+  let browser: Browser;
+  let page: Page;
+
+  beforeAll(async () => {
+    t = await startTestHub({
+      config: { TANSIQ_LOGIN_FAILURES_PER_USER: '2', TANSIQ_LOGIN_SLOWDOWN_MAX_MS: '0' },
+    });
+    await seedUsers(t.database);
+    browser = await launchChromium();
+    page = await (await browser.newContext({ viewport: { width: 1366, height: 768 } })).newPage();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await t?.close();
+  });
+
+  test('after too many failures the page says how long to wait, in Arabic and in English', async () => {
+    await page.goto(`${t.url}/login`);
+    const statuses: number[] = [];
+    for (let attempt = 0; attempt < 3; attempt++) {
+      await page.fill('input[name=username]', 'officer.west');
+      await page.fill('input[name=password]', `wrong-${attempt}`);
+      const [response] = await Promise.all([
+        page.waitForResponse((r) => r.url().endsWith('/api/v1/auth/login')),
+        page.click('button[type=submit]'),
+      ]);
+      statuses.push(response.status());
+    }
+    expect(statuses).toEqual([401, 401, 429]);
+    // The hub's wait (the rest of a 15-minute window), in whole minutes, digits as the console writes them.
+    await expect
+      .poll(() => page.getByTestId('login-error').innerText())
+      .toMatch(/^محاولات كثيرة\. حاول مرة أخرى بعد (15|14) دقيقة\.$/);
+    await capture(page, 'login-locked-ar');
+    await page.getByTestId('language-switch').click();
+    await expect
+      .poll(() => page.getByTestId('login-error').innerText())
+      .toMatch(/^Too many attempts\. Try again in (15|14) minutes\.$/);
+    // Even the right password waits out the lock.
+    await page.fill('input[name=password]', TEST_PASSWORD);
+    const [response] = await Promise.all([
+      page.waitForResponse((r) => r.url().endsWith('/api/v1/auth/login')),
+      page.click('button[type=submit]'),
+    ]);
+    expect(response.status()).toBe(429);
+    expect(new URL(page.url()).pathname).toBe('/login');
   });
 });

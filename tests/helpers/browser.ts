@@ -7,9 +7,11 @@ import { repoRoot } from './paths.ts';
 export const screenshotDir = path.join(repoRoot, 'tests/e2e/screenshots');
 
 /** Debian's Chromium, headless, with every background service that would reach the network off. */
-export function launchChromium(): Promise<Browser> {
+export function launchChromium(
+  executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+): Promise<Browser> {
   return chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    executablePath,
     headless: true,
     args: [
       '--headless',
@@ -93,14 +95,39 @@ export async function accessibilityViolations(page: Page): Promise<string[]> {
     .flatMap((v) => v.targets.map((target) => `${v.id}: ${target}`));
 }
 
-/**
- * Every screen the browser suite looks at: a screenshot (tests/e2e/screenshots/<name>.png) and an
- * axe-core check that fails on any serious or critical violation of that screen.
- */
-export async function capture(page: Page, name: string, options: { fullPage?: boolean } = {}): Promise<void> {
+/** The console's language in this page, switched the way another tab of the console would. */
+export async function setLanguage(page: Page, language: 'ar' | 'en'): Promise<void> {
+  await page.evaluate((next) => {
+    localStorage.setItem('tansiq.locale', next);
+    window.dispatchEvent(new StorageEvent('storage', { key: 'tansiq.locale', newValue: next }));
+  }, language);
+  await page.waitForFunction((next) => document.documentElement.lang === next, language);
+  // Two frames: Vue re-renders, then the browser lays the new words out.
+  await page.evaluate(
+    () => new Promise<void>((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => resolve()))),
+  );
+}
+
+async function captureOne(page: Page, name: string, options: { fullPage?: boolean }): Promise<void> {
   await page.screenshot({ path: await screenshotPath(name), ...options });
   const violations = await accessibilityViolations(page);
   expect(violations.join('\n'), `accessibility of ${name}`).toBe('');
+}
+
+/**
+ * Every screen the browser suite looks at, in both languages: a screenshot
+ * (tests/e2e/screenshots/<name>-ar.png and -en.png) and an axe-core check of each that fails on
+ * any serious or critical violation. The screen is taken in the language it is in, then the
+ * console switches to the other one and back, so no screen is checked in one language only.
+ */
+export async function capture(page: Page, name: string, options: { fullPage?: boolean } = {}): Promise<void> {
+  const base = name.replace(/-(ar|en)$/, '');
+  const shown = (await page.evaluate(() => document.documentElement.lang)) === 'en' ? 'en' : 'ar';
+  const other = shown === 'ar' ? 'en' : 'ar';
+  await captureOne(page, `${base}-${shown}`, options);
+  await setLanguage(page, other);
+  await captureOne(page, `${base}-${other}`, options);
+  await setLanguage(page, shown);
 }
 
 /** A signed-in console in a context of its own, with what it tried to fetch off the machine and its page errors. */
@@ -137,4 +164,115 @@ export async function openConsole(
     await navigator.serviceWorker.ready;
   });
   return { context, page, foreign, errors };
+}
+
+/** What `walkFocus` found: every stop of the Tab key, and what is wrong with any of them. */
+export interface FocusWalk {
+  stops: string[];
+  problems: string[];
+}
+
+/**
+ * Presses Tab through the page until the focus comes back to where it started (or `max` stops),
+ * and checks each stop as WCAG 2.2 AA asks: a visible focus indicator (an outline of at least
+ * 2 px or a box shadow, on the element or the label that stands for a hidden input) and the
+ * element not entirely hidden by other content, such as a sticky footer (2.4.11). Then every
+ * visible control of the page must have been a stop: nothing is reachable by mouse only.
+ */
+export async function walkFocus(page: Page, max = 200): Promise<FocusWalk> {
+  await page.evaluate(() => {
+    (document.activeElement as HTMLElement | null)?.blur();
+    window.getSelection()?.removeAllRanges();
+  });
+  const stops: string[] = [];
+  const problems: string[] = [];
+  let first: string | null = null;
+  for (let i = 0; i < max; i++) {
+    await page.keyboard.press('Tab');
+    const stop = await page.evaluate(() => {
+      const el = document.activeElement as HTMLElement | null;
+      if (!el || el === document.body) return null;
+      const w = window as unknown as { __focusIds?: WeakMap<Element, number>; __focusNext?: number };
+      w.__focusIds ??= new WeakMap();
+      w.__focusNext ??= 0;
+      if (!w.__focusIds.has(el)) w.__focusIds.set(el, w.__focusNext++);
+      const name =
+        el.getAttribute('data-testid') ??
+        el.getAttribute('aria-label') ??
+        el.getAttribute('name') ??
+        (el.textContent ?? '').trim().slice(0, 30);
+      const id = `${el.tagName.toLowerCase()}#${w.__focusIds.get(el)} ${name}`;
+      // A hidden file or check input is drawn by its label.
+      const small = el.getBoundingClientRect().width < 4;
+      const shown = (small && el.closest('label')) || el;
+      const cs = getComputedStyle(shown);
+      const ring =
+        (cs.outlineStyle !== 'none' && parseFloat(cs.outlineWidth) >= 2) ||
+        (cs.boxShadow !== 'none' && cs.boxShadow !== '');
+      const r = shown.getBoundingClientRect();
+      // A line on the map is hit only on its stroke: points along it, not its box.
+      const along =
+        shown instanceof SVGGeometryElement
+          ? Array.from({ length: 9 }, (_, k) => {
+              const p = shown.getPointAtLength((shown.getTotalLength() * k) / 8);
+              const m = shown.getScreenCTM()!;
+              return [m.a * p.x + m.c * p.y + m.e, m.b * p.x + m.d * p.y + m.f];
+            })
+          : [];
+      const points = [
+        ...along,
+        [r.left + r.width / 2, r.top + r.height / 2],
+        [r.left + 2, r.top + 2],
+        [r.right - 2, r.top + 2],
+        [r.left + 2, r.bottom - 2],
+        [r.right - 2, r.bottom - 2],
+      ];
+      const seen = points.some(([x, y]) => {
+        if (x! < 0 || y! < 0 || x! >= innerWidth || y! >= innerHeight) return false;
+        const hit = document.elementFromPoint(x!, y!);
+        return (
+          !!hit &&
+          (shown.contains(hit) || hit.contains(shown) || (hit.closest('label')?.contains(el) ?? false))
+        );
+      });
+      return { id, ring, seen: seen || getComputedStyle(el).pointerEvents === 'none' };
+    });
+    if (!stop) continue;
+    if (stop.id === first) break;
+    first ??= stop.id;
+    stops.push(stop.id);
+    if (!stop.ring) problems.push(`no visible focus: ${stop.id}`);
+    if (!stop.seen) problems.push(`hidden while focused: ${stop.id}`);
+  }
+  const unreached = await page.evaluate((visited: string[]) => {
+    const w = window as unknown as { __focusIds?: WeakMap<Element, number> };
+    const selector =
+      'a[href], button, input, select, textarea, summary, [tabindex]:not([tabindex="-1"]), [contenteditable="true"]';
+    // Under a modal dialog, only the dialog can be reached (the rest is inert).
+    const scope: ParentNode = document.querySelector('dialog:modal') ?? document;
+    return [...scope.querySelectorAll<HTMLElement>(selector)]
+      .filter((el) => {
+        if ((el as HTMLButtonElement).disabled || el.closest('[inert]')) return false;
+        if (el.getAttribute('tabindex') === '-1') return false;
+        // A group of radio buttons is one Tab stop; the arrow keys move within it.
+        if (el instanceof HTMLInputElement && el.type === 'radio')
+          return ![...document.querySelectorAll(`input[type=radio][name="${el.name}"]`)].some((r) =>
+            w.__focusIds?.has(r),
+          );
+        // Not rendered (display, visibility, a closed <details>): not a control one can see.
+        if (!el.checkVisibility({ visibilityProperty: true, contentVisibilityAuto: true })) return false;
+        const r = el.getBoundingClientRect();
+        return r.width > 0 || r.height > 0;
+      })
+      .filter(
+        (el) =>
+          !visited.some((v) => v.split(' ')[0] === `${el.tagName.toLowerCase()}#${w.__focusIds?.get(el)}`),
+      )
+      .map(
+        (el) =>
+          `${el.tagName.toLowerCase()} ${el.getAttribute('data-testid') ?? el.getAttribute('name') ?? (el.textContent ?? '').trim().slice(0, 30)}`,
+      );
+  }, stops);
+  for (const u of unreached) problems.push(`not reachable by Tab: ${u}`);
+  return { stops, problems };
 }

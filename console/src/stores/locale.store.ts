@@ -28,6 +28,11 @@ export const useLocaleStore = defineStore('locale', () => {
     setLocale(locale.value === 'ar' ? 'en' : 'ar');
   }
 
+  // A choice made in another tab of the console applies here too.
+  window.addEventListener('storage', (e) => {
+    if (e.key === STORAGE_KEY && isLocale(e.newValue)) locale.value = e.newValue;
+  });
+
   watch(
     locale,
     (next) => {
