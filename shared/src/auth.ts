@@ -73,6 +73,47 @@ export const auditQuerySchema = z.strictObject({
   action: filterText(64).optional(),
 });
 
+/** Every action the hub writes to the audit log; the console words each one in both languages. */
+export const auditActions = [
+  'auth.login',
+  'auth.session_ended',
+  'user.list',
+  'user.create',
+  'user.update',
+  'user.reset_password',
+  'audit.read',
+  'audit.verify',
+  'alert.create',
+  'alert.update',
+  'alert.acknowledge',
+  'alert.resolve',
+  'alert.escalate',
+  'alert.reopen',
+  'handover.create',
+  'handover.edit',
+  'handover.submit',
+  'handover.return',
+  'handover.accept',
+  'handover.addendum',
+  'handover.read',
+  'handover.overdue',
+  'brief.list',
+  'brief.create',
+  'brief.edit',
+  'brief.submit',
+  'brief.approve',
+  'brief.return',
+  'brief.publish',
+  'brief.version',
+  'brief.read',
+  'brief.attach',
+  'brief.detach',
+  'brief.download',
+  'export.alerts',
+  'export.trends',
+] as const;
+export type AuditAction = (typeof auditActions)[number];
+
 export const auditRecordSchema = z.object({
   seq: z.number(),
   at: z.string(),

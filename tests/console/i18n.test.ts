@@ -1,5 +1,9 @@
 import { describe, expect, test } from 'vitest';
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { auditActions } from '@tansiq/shared';
 import { messages, directionOf, isLocale } from '../../console/src/i18n/index.ts';
+import { repoRoot } from '../helpers/paths.ts';
 
 type Tree = { [key: string]: string | Tree };
 
@@ -43,5 +47,21 @@ describe('console messages', () => {
     expect(directionOf('en')).toBe('ltr');
     expect(isLocale('fr')).toBe(false);
     expect(isLocale('ar')).toBe(true);
+  });
+
+  test('every action the hub audits is listed and worded in both languages', () => {
+    const sources = readdirSync(path.join(repoRoot, 'hub-server/src'), { recursive: true, encoding: 'utf8' })
+      .filter((f) => f.endsWith('.ts'))
+      .map((f) => readFileSync(path.join(repoRoot, 'hub-server/src', f), 'utf8'))
+      .join('\n');
+    const written = new Set([...sources.matchAll(/action: '([a-z_]+\.[a-z_]+)'/g)].map((m) => m[1]!));
+    // Brief steps are audited as `brief.${verb}`.
+    for (const m of sources.matchAll(/verb: '([a-z_]+)'/g)) written.add(`brief.${m[1]}`);
+    expect(written.size).toBeGreaterThan(20);
+    for (const action of written) expect(auditActions, action).toContain(action);
+    for (const action of auditActions) {
+      expect(ar.has(`admin.actions.${action}`), action).toBe(true);
+      expect(en.has(`admin.actions.${action}`), action).toBe(true);
+    }
   });
 });

@@ -126,14 +126,19 @@ describe('login, user menu, admin users screen in Chromium', () => {
     expect((await login(t.url, 'officer.west')).user.role).toBe('supervisor');
 
     await page.getByTestId('nav-audit').click();
-    await page.locator('input[name=action]').fill('user.update');
+    await page.locator('select[name=action]').selectOption('user.update');
     await page.getByTestId('audit-filter').click();
     await expect
       .poll(() => page.locator('[data-testid=audit-table] tbody tr[data-action="user.update"]').count())
       .toBeGreaterThanOrEqual(2);
+    // Actions in words (the code beside them, for whoever searches the hub's logs).
+    const changed = page.locator('[data-testid=audit-table] tbody tr[data-action="user.update"]').first();
+    expect(await changed.innerText()).toContain('User changed');
     await capture(page, 'audit-en');
     await page.getByTestId('language-switch').click();
     await expect.poll(() => page.locator('h1').innerText()).toBe('سجل التدقيق');
+    expect(await changed.innerText()).toContain('تعديل مستخدم');
+    expect(await changed.innerText()).toContain('مستخدم ');
     await page.getByTestId('nav-admin').click();
     await expect.poll(() => page.getByTestId('chain-state').innerText()).toContain('السلسلة سليمة');
   });

@@ -106,6 +106,8 @@ describe('live board: two consoles, EAST and WEST, in Chromium', () => {
         timeout: 5000,
       })
       .toMatch(/استُلم/);
+    // No heading without content: an officer cannot cite, and no brief cites this alert yet.
+    expect(await west.page.getByRole('heading', { name: 'موجزات تستشهد بهذا البلاغ' }).count()).toBe(0);
     await capture(west.page, 'board-detail-ar');
 
     await expect.poll(() => east.page.locator(`[data-outbox-id="${id}"]`).innerText()).toContain('الغرب');
