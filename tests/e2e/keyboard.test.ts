@@ -1,13 +1,21 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { launchChromium, openConsole, setLanguage, walkFocus, type Console } from '../helpers/browser.ts';
+import {
+  fieldBoundaryProblems,
+  launchChromium,
+  openConsole,
+  setLanguage,
+  walkFocus,
+  type Console,
+} from '../helpers/browser.ts';
 import { startTestHub, type TestHub } from '../helpers/hub.ts';
 import { api, login, seedUsers, TEST_PASSWORD } from '../helpers/users.ts';
 
 /**
  * Keyboard only, screen by screen, in every role: each Tab stop shows where the focus is and is
  * not covered by other content, and every control on the screen is a Tab stop (WCAG 2.2 AA
- * 2.1.1, 2.4.7, 2.4.11). Contrast is axe-core's part, on every screen the suite captures.
+ * 2.1.1, 2.4.7, 2.4.11), and every field's edge contrasts 3:1 with its surroundings (1.4.11). Text
+ * contrast is axe-core's part, on every screen the suite captures.
  */
 describe('every screen by keyboard alone', () => {
   let t: TestHub;
@@ -25,6 +33,7 @@ describe('every screen by keyboard alone', () => {
     const walk = await walkFocus(page);
     expect(walk.problems.join('\n'), `${screen}: ${walk.stops.length} stops`).toBe('');
     expect(walk.stops.length, screen).toBeGreaterThan(2);
+    expect((await fieldBoundaryProblems(page)).join('\n'), `${screen}: field edges`).toBe('');
   }
 
   beforeAll(async () => {

@@ -108,10 +108,66 @@ export async function setLanguage(page: Page, language: 'ar' | 'en'): Promise<vo
   );
 }
 
+/**
+ * WCAG 1.4.11 (non-text contrast), which axe-core does not check: the edge that shows where a text
+ * field, a list or a text area is — its border, or its own background — contrasts at least 3:1
+ * with what surrounds it. Returns each field that falls short, with the ratio it has.
+ */
+export async function fieldBoundaryProblems(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const rgba = (c: string): [number, number, number, number] => {
+      const m = c.match(/rgba?\(([^)]+)\)/);
+      if (!m) return [0, 0, 0, 0];
+      const [r, g, b, a = '1'] = m[1]!.split(/[ ,/]+/).filter(Boolean);
+      return [Number(r), Number(g), Number(b), Number(a)];
+    };
+    const luminance = ([r, g, b]: number[]) => {
+      const f = (v: number) => {
+        const x = v / 255;
+        return x <= 0.03928 ? x / 12.92 : ((x + 0.055) / 1.055) ** 2.4;
+      };
+      return 0.2126 * f(r!) + 0.7152 * f(g!) + 0.0722 * f(b!);
+    };
+    const ratio = (a: number[], b: number[]) => {
+      const [x, y] = [luminance(a), luminance(b)].sort((p, q) => q - p) as [number, number];
+      return (x + 0.05) / (y + 0.05);
+    };
+    const behind = (el: Element): number[] => {
+      for (let e = el.parentElement; e; e = e.parentElement) {
+        const c = rgba(getComputedStyle(e).backgroundColor);
+        if (c[3] > 0.5) return c;
+      }
+      return [255, 255, 255, 1];
+    };
+    const fields = document.querySelectorAll<HTMLElement>(
+      'input:not([type=hidden]):not([type=checkbox]):not([type=radio]):not([type=file]), select, textarea',
+    );
+    const problems: string[] = [];
+    for (const el of fields) {
+      if (!el.checkVisibility({ visibilityProperty: true }) || el.getBoundingClientRect().width < 4) continue;
+      const cs = getComputedStyle(el);
+      const around = behind(el);
+      const own = rgba(cs.backgroundColor);
+      const fill = own[3] > 0.5 ? ratio(own, around) : 1;
+      const edge =
+        parseFloat(cs.borderBottomWidth) >= 1 && cs.borderBottomStyle !== 'none'
+          ? ratio(rgba(cs.borderBottomColor), around)
+          : 1;
+      const best = Math.max(fill, edge);
+      if (best < 3) {
+        const name = el.getAttribute('name') ?? el.getAttribute('data-testid') ?? el.tagName.toLowerCase();
+        problems.push(`${el.tagName.toLowerCase()} ${name}: edge ${best.toFixed(2)}:1`);
+      }
+    }
+    return problems;
+  });
+}
+
 async function captureOne(page: Page, name: string, options: { fullPage?: boolean }): Promise<void> {
   await page.screenshot({ path: await screenshotPath(name), ...options });
   const violations = await accessibilityViolations(page);
   expect(violations.join('\n'), `accessibility of ${name}`).toBe('');
+  expect((await fieldBoundaryProblems(page)).join('\n'), `field edges of ${name}`).toBe('');
 }
 
 /**
