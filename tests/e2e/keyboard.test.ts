@@ -104,28 +104,28 @@ describe('every screen by keyboard alone', () => {
     expect(walk.stops).toHaveLength(3);
     await page.keyboard.press('Escape');
     await expectKeyboardOnly(page, 'supervisor-detail');
-    await page.goto(`${t.url}/handovers`);
-    await page.waitForSelector('main h1');
-    await expectKeyboardOnly(page, 'handovers');
+  });
+
+  /** Each screen of `paths`, opened by address, walked once it has loaded. */
+  async function walkScreens(username: string, paths: string[]): Promise<void> {
+    const page = await as(username);
+    for (const path of paths) {
+      await page.goto(`${t.url}${path}`);
+      await page.waitForSelector('main h1');
+      await page.waitForLoadState('networkidle');
+      await expectKeyboardOnly(page, path);
+    }
+  }
+
+  test("a supervisor's handovers", async () => {
+    await walkScreens('supervisor.east', ['/handovers']);
   });
 
   test("an administrator's landing page, users and audit log", async () => {
-    const page = await as('admin');
-    for (const path of ['/admin', '/admin/users', '/admin/audit']) {
-      await page.goto(`${t.url}${path}`);
-      await page.waitForSelector('main h1');
-      await page.waitForLoadState('networkidle');
-      await expectKeyboardOnly(page, path);
-    }
+    await walkScreens('admin', ['/admin', '/admin/users', '/admin/audit']);
   });
 
   test("an analyst's archive, editor and trends", async () => {
-    const page = await as('analyst');
-    for (const path of ['/briefs', '/briefs/new', '/trends']) {
-      await page.goto(`${t.url}${path}`);
-      await page.waitForSelector('main h1');
-      await page.waitForLoadState('networkidle');
-      await expectKeyboardOnly(page, path);
-    }
+    await walkScreens('analyst', ['/briefs', '/briefs/new', '/trends']);
   });
 });
