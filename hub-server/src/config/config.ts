@@ -172,12 +172,12 @@ export const configSchema = z.object({
       'Cost units one account may spend on socket requests in 10 s, across all its sockets (a ping costs 1, a replay of 500 events 6)',
     ),
   TANSIQ_PING_INTERVAL_MS: whole('milliseconds', 500, 60_000)
-    .default(2500)
+    .default(2000)
     .describe(
       'How often the hub pings every console; a console that hears nothing for interval + timeout calls the link dead',
     ),
   TANSIQ_PING_TIMEOUT_MS: whole('milliseconds', 1000, 120_000)
-    .default(6500)
+    .default(6000)
     .describe("How long the hub waits for a console's answer to a ping before it drops the connection"),
   TANSIQ_SOCKETS_PER_USER: whole('an integer', 1, 100000)
     .default(6)

@@ -66,7 +66,7 @@ export function createSocketServer(
     // Compression costs 20–60× in fan-out throughput; alerts are small.
     perMessageDeflate: false,
     maxHttpBufferSize: MAX_SOCKET_PAYLOAD_BYTES,
-    // A console calls the link dead after interval + timeout without a ping (9 s by default, not
+    // A console calls the link dead after interval + timeout without a ping (8 s by default, not
     // Socket.IO's 45 s); the timeout leaves room for a ping queued behind 200 KB on a 256 kbit/s link.
     pingInterval: config.TANSIQ_PING_INTERVAL_MS,
     pingTimeout: config.TANSIQ_PING_TIMEOUT_MS,

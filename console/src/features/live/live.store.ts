@@ -420,7 +420,7 @@ export const useLiveStore = defineStore('live', () => {
     socket = io({
       autoConnect: false,
       auth: (cb) => cb({ token: session.accessToken ?? '' }),
-      // The hub's heartbeat calls a dead link within 9 s (TANSIQ_PING_INTERVAL_MS + _TIMEOUT_MS).
+      // The hub's heartbeat calls a dead link within 8 s (TANSIQ_PING_INTERVAL_MS + _TIMEOUT_MS).
       // While it is dead, each try gives up after 4 s and the next follows within 1–3 s, so a
       // returning link is used within seconds rather than after a SYN sent half a minute ago.
       timeout: 4000,
