@@ -16,6 +16,8 @@ describe('configuration', () => {
     });
     expect(config.DATABASE_URL).toBeUndefined();
     expect(config.TANSIQ_ALLOWED_ORIGINS).toEqual([]);
+    // A console calls a silent link dead after interval + timeout: 8 s, within the 10 s promised.
+    expect(config.TANSIQ_PING_INTERVAL_MS + config.TANSIQ_PING_TIMEOUT_MS).toBe(8000);
   });
 
   test.each([
@@ -33,6 +35,10 @@ describe('configuration', () => {
     ['TANSIQ_SHIFTS', '07:00-15:00,14:00-22:00'],
     ['TANSIQ_TIMEZONE', 'Libya/Nowhere'],
     ['TANSIQ_HANDOVER_GRACE_MINUTES', '-5'],
+    ['TANSIQ_PING_INTERVAL_MS', 'fast'],
+    ['TANSIQ_PING_INTERVAL_MS', '100'],
+    ['TANSIQ_PING_TIMEOUT_MS', '2.5'],
+    ['TANSIQ_PING_TIMEOUT_MS', '999999'],
   ])('%s=%j is refused with a message naming the variable', (name, value) => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ [name]: value })).toThrow(
