@@ -41,6 +41,11 @@ import { BriefsService } from './briefs/briefs.service.ts';
 import { briefsRoutes } from './briefs/briefs.routes.ts';
 import { TrendsService } from './trends/trends.service.ts';
 import { trendsRoutes } from './trends/trends.routes.ts';
+import { MeetingsService } from './meetings/meetings.service.ts';
+import { meetingsRoutes } from './meetings/meetings.routes.ts';
+import { BoardService } from './board/board.service.ts';
+import { BoardDevicesService } from './board/board-devices.service.ts';
+import { boardRoutes } from './board/board.routes.ts';
 
 export interface HubDeps {
   config: Config;
@@ -60,6 +65,7 @@ export interface Hub {
   alerts: AlertsService;
   handovers: HandoversService;
   briefs: BriefsService;
+  meetings: MeetingsService;
   /** Starts the background parts, then listens; resolves with the bound address (port 0 picks one). */
   listen(port?: number, host?: string): Promise<AddressInfo>;
   /** Stops the background parts, closes every socket and the HTTP server. Does not close the database. */
@@ -157,6 +163,34 @@ export function createHub({ config, database, logger, clock = () => new Date() }
   );
 
   const trends = new TrendsService(database, failures, config.TANSIQ_TIMEZONE);
+  const meetings = new MeetingsService(
+    database,
+    centres,
+    committed,
+    failures,
+    {
+      overdueHandovers: async (auth) =>
+        (await handovers.shifts(auth)).filter((s) => s.overdueShift !== null).map((s) => s.centre),
+      highImpactSectors: async (auth) =>
+        (await alerts.impact(auth)).sectors.filter((s) => s.level === 'high').map((s) => s.sector),
+    },
+    clock,
+  );
+  // A console of the centre is connected now (the sockets of this process; see issue on presence).
+  const centreConnected = async (centre: string) =>
+    io !== null && (await io.in(`centre:${centre}`).fetchSockets()).length > 0;
+  const board = new BoardService(
+    database,
+    centres,
+    alerts,
+    handovers,
+    meetings,
+    failures,
+    centreConnected,
+    config.TANSIQ_TIMEZONE,
+    clock,
+  );
+  const boardDevices = new BoardDevicesService(db, auth, config, failures);
 
   const app = express();
   app.disable('x-powered-by');
@@ -199,6 +233,8 @@ export function createHub({ config, database, logger, clock = () => new Date() }
   app.use(alertsRoutes(auth, alerts, receipts, handovers, briefs));
   app.use(handoversRoutes(auth, handovers));
   app.use(briefsRoutes(auth, briefs));
+  app.use(boardRoutes(auth, board, boardDevices));
+  app.use(meetingsRoutes(auth, meetings));
   app.use(eventsRoutes(database, auth, skipped));
   app.use('/api', apiNotFound);
   app.use(consoleRoutes(config.TANSIQ_CONSOLE_DIR, logger));
@@ -223,6 +259,7 @@ export function createHub({ config, database, logger, clock = () => new Date() }
     calendar,
     clock,
     committed,
+    overdueActions: () => meetings.announceOverdue(),
     logger: logger.child({ domain: 'workers' }),
     onRound: () => metrics.leaderRounds.inc(),
   });
@@ -236,6 +273,7 @@ export function createHub({ config, database, logger, clock = () => new Date() }
     alerts,
     handovers,
     briefs,
+    meetings,
     async listen(port = config.PORT, host = config.HOST) {
       await centres.refresh();
       await tailer.start();

@@ -11,7 +11,7 @@ import type { ShiftCalendar } from './handovers/shifts.ts';
 
 /**
  * The periodic work that must run on exactly one hub process: deadline escalation, centre
- * presence and overdue handovers. Each tick, a process that holds (or can take) the PostgreSQL advisory lock does it.
+ * presence, overdue handovers and overdue action items. Each tick, a process that holds (or can take) the PostgreSQL advisory lock does it.
  */
 export class LeaderWorkers {
   private timer: NodeJS.Timeout | undefined;
@@ -31,6 +31,8 @@ export class LeaderWorkers {
       calendar: ShiftCalendar;
       clock: () => Date;
       committed: () => void;
+      /** Announces action items gone past due (once each); resolves with how many. */
+      overdueActions: () => Promise<number>;
       logger: Logger;
       /** Called after each completed round of leader work. */
       onRound?: () => void;
@@ -54,9 +56,15 @@ export class LeaderWorkers {
   }
 
   /** One round; exported for tests that must not wait for the timer. */
-  async tick(): Promise<{ leader: boolean; escalated: number; announced: number; overdue: number }> {
+  async tick(): Promise<{
+    leader: boolean;
+    escalated: number;
+    announced: number;
+    overdue: number;
+    actionsOverdue: number;
+  }> {
     const { database, centres, io, config, calendar, clock, committed, logger } = this.deps;
-    const idle = { leader: false, escalated: 0, announced: 0, overdue: 0 };
+    const idle = { leader: false, escalated: 0, announced: 0, overdue: 0, actionsOverdue: 0 };
     try {
       if (!(await this.leadership?.check())) return idle;
       const escalated = await escalateDueDeadlines(database);
@@ -75,9 +83,11 @@ export class LeaderWorkers {
         config.TANSIQ_HANDOVER_GRACE_MINUTES,
         clock(),
       );
+      // Commits and announces by itself.
+      const actionsOverdue = await this.deps.overdueActions();
       if (escalated + announced + overdue > 0) committed();
       this.countRound();
-      return { leader: true, escalated, announced, overdue };
+      return { leader: true, escalated, announced, overdue, actionsOverdue };
     } catch (err) {
       if (!this.stopped) logger.error({ err }, 'leader work failed; retrying on the next tick');
       return idle;

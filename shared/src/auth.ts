@@ -111,6 +111,19 @@ export const auditActions = [
   'brief.download',
   'export.alerts',
   'export.trends',
+  'meeting.read',
+  'meeting.schedule',
+  'meeting.edit',
+  'meeting.decide',
+  'action.create',
+  'action.edit',
+  'action.done',
+  'action.overdue',
+  'board.read',
+  'board.pair',
+  'board.claim',
+  'board.list',
+  'board.revoke',
 ] as const;
 export type AuditAction = (typeof auditActions)[number];
 

@@ -12,3 +12,5 @@ export * from './handovers.ts';
 export * from './briefs.ts';
 export * from './people.ts';
 export * from './trends.ts';
+export * from './meetings.ts';
+export * from './board.ts';

@@ -136,6 +136,59 @@ export function canAdminister(p: Principal): boolean {
   return p.role === 'admin';
 }
 
+/** What sharing decisions about a meeting (and its decisions and action items) look at. */
+export interface MeetingSharing {
+  tlp: Tlp;
+  /** The participating centres: a meeting's recipients. */
+  centres: readonly string[];
+}
+
+/**
+ * Meetings follow TLP with the participating centres as recipients: their staff read them (and
+ * every staff member reads CLEAR and GREEN ones), analysts all but RED meetings the studies centre
+ * does not take part in, coordinators all (they hold them), boards CLEAR and GREEN titles.
+ */
+export function canReadMeeting(p: Principal, m: MeetingSharing): boolean {
+  const participates = p.centre !== null && m.centres.includes(p.centre);
+  switch (p.role) {
+    case 'officer':
+    case 'supervisor':
+      return isOpenTlp(m.tlp) || participates;
+    case 'analyst':
+      return m.tlp !== 'RED' || participates;
+    case 'coordinator':
+      return true;
+    case 'board':
+      return isOpenTlp(m.tlp);
+    case 'admin':
+      return false;
+  }
+}
+
+/** A board screen reads a meeting's title and time, never its agenda, decisions or actions. */
+export const readsMeetingTitlesOnly = readsBoardFieldsOnly;
+
+/** Schedule and edit meetings, record decisions, create, edit and close action items. */
+export function canWriteMeetings(p: Pick<Principal, 'role'>): boolean {
+  return p.role === 'coordinator';
+}
+
+/** Mark an action item done: its owning centre's supervisors, or a coordinator closing it. */
+export function canMarkActionDone(p: Principal, a: { centre: string } & MeetingSharing): boolean {
+  if (p.role === 'coordinator') return true;
+  return p.role === 'supervisor' && p.centre === a.centre && canReadMeeting(p, a);
+}
+
+/** The wall board's snapshot: boards and coordinators. */
+export function canReadBoard(p: Pick<Principal, 'role'>): boolean {
+  return p.role === 'board' || p.role === 'coordinator';
+}
+
+/** Acknowledgement performance per centre: coordinators (and analysts, who study it). */
+export function canSeePerformance(p: Pick<Principal, 'role'>): boolean {
+  return p.role === 'coordinator' || p.role === 'analyst';
+}
+
 /** Which roles belong to a centre, and of which kind. */
 export function centreKindFor(role: Role): 'joint' | 'studies' | null {
   if (role === 'officer' || role === 'supervisor') return 'joint';
@@ -145,7 +198,7 @@ export function centreKindFor(role: Role): 'joint' | 'studies' | null {
 
 /** What decides who may read an event of the log. */
 export interface EventSharing {
-  audience: 'alert' | 'handover' | 'brief' | 'staff' | 'hub';
+  audience: 'alert' | 'handover' | 'brief' | 'meeting' | 'action' | 'staff' | 'hub';
   centre: string | null;
   tlp: string | null;
   recipients: readonly string[];
@@ -154,6 +207,8 @@ export interface EventSharing {
 /**
  * Alert events are readable as their alert is; handover events as their centre's handovers are
  * (the board's copy is status only); brief events as the published brief; staff events (centre:silent/back) by every role but admin;
+ * meeting and action events as their meeting (`recipients` are its participating centres; a board
+ * gets a meeting's title and, of every action event, only the owning centre whose counts changed);
  * hub events by no user.
  */
 export function canReadEvent(p: Principal, e: EventSharing): boolean {
@@ -165,6 +220,11 @@ export function canReadEvent(p: Principal, e: EventSharing): boolean {
     return (
       e.tlp !== null && canReadBrief(p, { status: 'published', tlp: e.tlp as Tlp, recipients: e.recipients })
     );
+  if (e.audience === 'meeting' || e.audience === 'action') {
+    if (e.tlp === null) return false;
+    if (e.audience === 'action' && p.role === 'board') return true;
+    return canReadMeeting(p, { tlp: e.tlp as Tlp, centres: e.recipients });
+  }
   if (e.centre === null || e.tlp === null) return false;
   return canReadAlert(p, { centre: e.centre, tlp: e.tlp as Tlp, recipients: e.recipients });
 }

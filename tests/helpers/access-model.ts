@@ -88,3 +88,27 @@ export function briefCases(): BriefThing[] {
     tlps.flatMap((tlp) => recipientSets.map((recipients) => ({ status, tlp, recipients }))),
   );
 }
+
+export interface MeetingThing {
+  tlp: Tlp;
+  /** The participating centres. */
+  centres: string[];
+}
+
+/**
+ * Meetings: centre staff read those of their own centre (and, by TLP, CLEAR and GREEN ones),
+ * analysts read (all but RED without the studies centre), coordinators hold them, boards see
+ * CLEAR/GREEN titles, administrators nothing.
+ */
+export function designMaySeeMeeting(u: TestUser, m: MeetingThing): boolean {
+  if (u.role === 'admin') return false;
+  if (u.role === 'coordinator') return true;
+  if (u.role === 'board') return m.tlp === 'CLEAR' || m.tlp === 'GREEN';
+  if (m.tlp === 'CLEAR' || m.tlp === 'GREEN') return true;
+  if (u.centre !== null && m.centres.includes(u.centre)) return true;
+  return u.role === 'analyst' && m.tlp === 'AMBER';
+}
+export const designMayWriteMeetings = (u: TestUser) => u.role === 'coordinator';
+/** Action items: the owning centre's supervisors mark done; coordinators create, edit and close. */
+export const designMayMarkDone = (u: TestUser, owner: string, m: MeetingThing) =>
+  u.role === 'coordinator' || (u.role === 'supervisor' && u.centre === owner && designMaySeeMeeting(u, m));

@@ -219,6 +219,21 @@ export class AlertsService {
     });
   }
 
+  /** The newest open (or acknowledged) alerts the transaction's reader may read: the wall's ticker. */
+  async openAlerts(tx: AppTx, limit: number): Promise<Alert[]> {
+    const rows = await tx
+      .select(alertColumns)
+      .from(alerts)
+      .where(inArray(alerts.status, ['open', 'acknowledged']))
+      .orderBy(desc(alerts.createdAt))
+      .limit(limit);
+    const receipts = await receiptsOf(
+      tx,
+      rows.map((r) => r.id),
+    );
+    return rows.map((r) => toAlert(r, receipts.get(r.id) ?? []));
+  }
+
   /**
    * What a console with nothing stored starts from, instead of replaying the whole log: the alerts
    * the caller may read that are open or acknowledged, or closed within the last day (newest first,

@@ -171,12 +171,13 @@ export class AuthService {
         .from(sessions)
         .innerJoin(users, eq(users.id, sessions.userId))
         .where(eq(sessions.id, sessionId));
-      if (!row || row.session.revokedAt || row.user.disabledAt) return { kind: 'refused', reused: null };
+      if (!row || row.session.revokedAt || row.user.disabledAt || ended(row.session.expiresAt))
+        return { kind: 'refused', reused: null };
       await tx
         .update(sessions)
         .set({ lastUsedAt: sql`now()` })
         .where(eq(sessions.id, row.session.id));
-      const refreshToken = await this.storeRefreshToken(tx, row.session.id);
+      const refreshToken = await this.storeRefreshToken(tx, row.session.id, row.session.expiresAt);
       return { kind: 'rotated', user: row.user, sessionId: row.session.id, refreshToken };
     });
     if (result.kind === 'rotated') return this.pair(result.user, result.sessionId, result.refreshToken);
@@ -239,7 +240,8 @@ export class AuthService {
       .innerJoin(users, eq(users.id, sessions.userId))
       .where(eq(sessions.id, claims.sid));
     if (!row || row.user.id !== claims.sub) throw errors.unauthenticated('the session is not valid');
-    if (row.session.revokedAt) throw errors.unauthenticated('the session has ended');
+    if (row.session.revokedAt || ended(row.session.expiresAt))
+      throw errors.unauthenticated('the session has ended');
     if (row.user.disabledAt) throw errors.unauthenticated('the account is disabled');
     return {
       principal: this.principalOf(row.user),
@@ -300,12 +302,44 @@ export class AuthService {
     return { userId: user.id, role: user.role, centre: user.centre, username: user.username };
   }
 
-  private async storeRefreshToken(tx: AppTx, sessionId: string): Promise<string> {
+  /**
+   * A new session for a wall screen's board user, ending at `expiresAt` (its refresh tokens last as
+   * long, so a screen switched off overnight still renews), inside the caller's transaction. The
+   * tokens are made after the commit: `devicePair`.
+   */
+  async openDeviceSession(
+    tx: AppTx,
+    userId: string,
+    expiresAt: Date,
+    ctx: RequestContext,
+  ): Promise<{ sessionId: string; refreshToken: string }> {
+    const sessionId = randomUUID();
+    await tx.insert(sessions).values({
+      id: sessionId,
+      userId,
+      expiresAt,
+      source: ctx.source,
+      userAgent: ctx.userAgent?.slice(0, 300) ?? null,
+    });
+    return { sessionId, refreshToken: await this.storeRefreshToken(tx, sessionId, expiresAt) };
+  }
+
+  async devicePair(userId: string, sessionId: string, refreshToken: string): Promise<TokenPair> {
+    const [user] = await this.db.select().from(users).where(eq(users.id, userId));
+    if (!user) throw errors.unauthenticated('the session is not valid');
+    return this.pair(user, sessionId, refreshToken);
+  }
+
+  private async storeRefreshToken(
+    tx: AppTx,
+    sessionId: string,
+    sessionEnds: Date | null = null,
+  ): Promise<string> {
     const refresh = newRefreshToken();
     await tx.insert(refreshTokens).values({
       tokenHash: refresh.hash,
       sessionId,
-      expiresAt: new Date(Date.now() + this.config.TANSIQ_REFRESH_TOKEN_HOURS * 3600_000),
+      expiresAt: sessionEnds ?? new Date(Date.now() + this.config.TANSIQ_REFRESH_TOKEN_HOURS * 3600_000),
     });
     return refresh.token;
   }
@@ -361,6 +395,11 @@ export class AuthService {
     const ms = loginDelayMs(failures, this.config.TANSIQ_LOGIN_SLOWDOWN_MAX_MS);
     if (ms > 0) await new Promise((r) => setTimeout(r, ms));
   }
+}
+
+/** A session with a fixed end that has passed. */
+function ended(expiresAt: Date | null): boolean {
+  return expiresAt !== null && expiresAt.getTime() <= Date.now();
 }
 
 /** The wait before checking a password grows with the username's recent failures; the first three cost nothing. */

@@ -12,6 +12,8 @@ export const sessions = pgTable(
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     lastUsedAt: timestamp('last_used_at', { withTimezone: true }).notNull().defaultNow(),
     revokedAt: timestamp('revoked_at', { withTimezone: true }),
+    /** A fixed end (a wall screen's board session); null: the session lives as its refresh tokens do. */
+    expiresAt: timestamp('expires_at', { withTimezone: true }),
     revokedReason: text('revoked_reason'),
     source: text('source'),
     userAgent: text('user_agent'),

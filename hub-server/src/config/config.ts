@@ -210,6 +210,20 @@ export const configSchema = z.object({
   TANSIQ_REOPEN_WINDOW_MINUTES: whole('minutes', 0, 43_200)
     .default(1440)
     .describe("How long after closing an alert its centre's supervisor may reopen it"),
+  TANSIQ_BOARD_SESSION_DAYS: whole('days', 1, 365)
+    .default(30)
+    .describe("How long a paired wall screen's board session lasts before it shows a pairing code again"),
+  TANSIQ_PAIRING_CODE_MINUTES: whole('minutes', 1, 60)
+    .default(10)
+    .describe('How long a pairing code shown on a wall screen can be entered'),
+  TANSIQ_PAIRING_FAILURES_PER_ADMIN: whole('an integer', 1, 1000)
+    .default(5)
+    .describe(
+      'Wrong pairing codes an administrator may enter in 15 minutes before further tries are refused',
+    ),
+  TANSIQ_PAIRING_STARTS_PER_ADDRESS: whole('an integer', 1, 10_000)
+    .default(30)
+    .describe('Pairing codes one source address may ask for in 15 minutes'),
   TANSIQ_MAX_ATTACHMENT_MB: whole('megabytes', 1, 1024)
     .default(20)
     .describe('Largest PDF a brief may carry; an upload is cut at this size while it streams'),

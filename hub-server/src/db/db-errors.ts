@@ -63,3 +63,8 @@ export function describeDatabaseError(err: unknown): { code?: string; message: s
   const { codes, messages } = codesOf(err);
   return { ...(codes.at(-1) ? { code: codes.at(-1) } : {}), message: messages.at(-1) ?? String(err) };
 }
+
+/** A unique index refused the row (SQLSTATE 23505). */
+export function isUniqueViolation(err: unknown): boolean {
+  return codesOf(err).codes.includes('23505');
+}

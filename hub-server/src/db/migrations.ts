@@ -35,4 +35,11 @@ export const appGrants: Record<string, ReadonlyArray<'SELECT' | 'INSERT' | 'UPDA
   brief_thread: ['SELECT', 'INSERT'],
   // Added to and removed from drafts only (row-level security); never changed.
   brief_attachments: ['SELECT', 'INSERT', 'DELETE'],
+  meetings: ['SELECT', 'INSERT', 'UPDATE'],
+  // Append-only: a trigger refuses UPDATE and DELETE.
+  meeting_decisions: ['SELECT', 'INSERT'],
+  action_items: ['SELECT', 'INSERT', 'UPDATE'],
+  board_devices: ['SELECT', 'INSERT', 'UPDATE'],
+  // Expired, unpaired requests are deleted when a new one is made.
+  board_pairings: ['SELECT', 'INSERT', 'UPDATE', 'DELETE'],
 };

@@ -9,3 +9,5 @@ export { alertAcks, alertUpdates, alertDeliveries, alertDeadlines } from '../ale
 export { events } from '../events/events.table.ts';
 export { centrePresence } from '../presence/presence.table.ts';
 export { handovers, handoverThread, handoverAddenda, handoverOverdue } from '../handovers/handovers.table.ts';
+export { meetings, meetingDecisions, actionItems } from '../meetings/meetings.table.ts';
+export { boardDevices, boardPairings } from '../board/board-devices.table.ts';

@@ -2,8 +2,10 @@ import { and, asc, eq, gt, lte } from 'drizzle-orm';
 import { bigint, integer, pgTable } from 'drizzle-orm/pg-core';
 import {
   alertSchema,
+  actionSchema,
   briefPublishedDataSchema,
   canReadEvent,
+  meetingSchema,
   handoverSchema,
   readsBoardFieldsOnly,
   type Alert,
@@ -13,6 +15,7 @@ import {
 import { alertForReader } from '../alerts/alerts.mapper.ts';
 import { handoverForReader, toStatus } from '../handovers/handovers.mapper.ts';
 import { briefBoardFields } from '../briefs/briefs.mapper.ts';
+import { boardMeeting } from '../meetings/meetings.mapper.ts';
 import type { AppTx, Database } from '../db/database.ts';
 import { events } from './events.table.ts';
 
@@ -20,7 +23,7 @@ export type EventRow = typeof events.$inferSelect;
 
 export interface NewEvent {
   type: string;
-  audience: 'alert' | 'handover' | 'brief' | 'staff' | 'hub';
+  audience: 'alert' | 'handover' | 'brief' | 'meeting' | 'action' | 'staff' | 'hub';
   centre?: string | null;
   tlp?: string | null;
   recipients?: string[];
@@ -61,7 +64,7 @@ export async function appendEvent(tx: AppTx, event: NewEvent): Promise<void> {
 
 /**
  * Which copy of an event a reader gets: a board sees board fields of an alert, the status of a
- * handover and the title of a brief; a coordinator a handover without the alerts it may not open; everyone else the event.
+ * handover, the title of a brief or a meeting and the owning centre of an action item; a coordinator a handover without the alerts it may not open; everyone else the event.
  */
 export function projectionOf(
   principal: Pick<Principal, 'role'>,
@@ -100,6 +103,20 @@ export function projectFor(principal: Principal, row: EventRow): HubEvent {
     if (!parsed.success) throw new Error('brief event without a readable brief');
     if (readsBoardFieldsOnly(principal))
       return { seq: row.seq, type: row.type, data: { brief: briefBoardFields(parsed.data.brief) } };
+  }
+  if (row.audience === 'meeting' && row.type !== 'meeting:withdrawn') {
+    const parsed = meetingSchema.safeParse(data.meeting);
+    if (!parsed.success) throw new Error('meeting event without a readable meeting');
+    // A board: the title and time; never the agenda or a decision.
+    if (readsBoardFieldsOnly(principal))
+      return { seq: row.seq, type: row.type, data: { meeting: boardMeeting(parsed.data) } };
+  }
+  if (row.audience === 'action') {
+    const parsed = actionSchema.safeParse(data.action);
+    if (!parsed.success) throw new Error('action event without a readable action item');
+    // A board counts action items: it hears only which centre's counts changed.
+    if (readsBoardFieldsOnly(principal))
+      return { seq: row.seq, type: row.type, data: { action: { centre: row.centre ?? parsed.data.centre } } };
   }
   return { seq: row.seq, type: row.type, data };
 }

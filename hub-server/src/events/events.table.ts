@@ -10,8 +10,10 @@ import { sql } from 'drizzle-orm';
 export const events = pgTable('events', {
   seq: bigint('seq', { mode: 'number' }).primaryKey(),
   type: text('type').notNull(),
-  /** 'alert': readable as its alert is; 'handover': as its centre's handovers are; 'brief': as its published brief is; 'staff': every role but admin; 'hub': hub processes only. */
-  audience: text('audience', { enum: ['alert', 'handover', 'brief', 'staff', 'hub'] }).notNull(),
+  /** 'alert': readable as its alert is; 'handover': as its centre's handovers are; 'brief': as its published brief is; 'meeting' and 'action': as their meeting is; 'staff': every role but admin; 'hub': hub processes only. */
+  audience: text('audience', {
+    enum: ['alert', 'handover', 'brief', 'meeting', 'action', 'staff', 'hub'],
+  }).notNull(),
   centre: text('centre'),
   tlp: text('tlp'),
   recipients: text('recipients')

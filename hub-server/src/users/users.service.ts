@@ -9,6 +9,16 @@ import { centres } from '../centres/centres.table.ts';
 import { users } from './users.table.ts';
 import { toUser } from './users.mapper.ts';
 import { hashPassword } from './passwords.ts';
+import { boardDevices } from '../board/board-devices.table.ts';
+
+/** A wall screen's user is managed as a board device (pairing, revocation), never as a person. */
+async function refuseDeviceUser(tx: AppTx, id: string): Promise<void> {
+  const [device] = await tx
+    .select({ id: boardDevices.id })
+    .from(boardDevices)
+    .where(eq(boardDevices.userId, id));
+  if (device) throw errors.conflict('this account belongs to a wall screen: manage it under board devices');
+}
 
 /** Users: list, create, change, disable, reset password. Access is checked by the caller (admin only). */
 export class UsersService {
@@ -37,6 +47,7 @@ export class UsersService {
     const { user, endsSessions } = await this.db.transaction(async (tx) => {
       const [current] = await tx.select().from(users).where(eq(users.id, id)).for('update');
       if (!current) throw errors.notFound('no such user');
+      await refuseDeviceUser(tx, id);
       const role = patch.role ?? current.role;
       const centre =
         patch.centre !== undefined
@@ -93,6 +104,7 @@ export class UsersService {
   async resetPassword(id: string, password: string, actor: Actor): Promise<void> {
     const passwordHash = await hashPassword(password);
     await this.db.transaction(async (tx) => {
+      await refuseDeviceUser(tx, id);
       const [row] = await tx
         .update(users)
         .set({ passwordHash, updatedAt: sql`now()` })
