@@ -1,6 +1,21 @@
 import { randomUUID } from 'node:crypto';
 import { schema, type AppDb, type Database } from '@tansiq/hub-server';
-import { alertCases, briefCases, designMaySeeAlert, designMaySeeBrief } from './access-model.ts';
+import {
+  alertCases,
+  briefCases,
+  designMaySeeAlert,
+  designMaySeeBrief,
+  designMaySeeMeeting,
+  type MeetingThing,
+} from './access-model.ts';
+
+/** Every TLP × a spread of participating centres. */
+export function meetingCases(): MeetingThing[] {
+  const sets = [['EAST'], ['EAST', 'SOUTH'], ['STUDIES'], ['EAST', 'WEST', 'SOUTH', 'STUDIES']];
+  return (['CLEAR', 'GREEN', 'AMBER', 'RED'] as const).flatMap((tlp) =>
+    sets.map((centres) => ({ tlp, centres })),
+  );
+}
 import { testUsers, type TestUser } from './users.ts';
 
 export interface MatrixResult {
@@ -64,6 +79,46 @@ export async function runRlsMatrix(
     })),
   );
 
+  // One decision and one action item per meeting (owned by a participating joint centre, or EAST).
+  const coordinator = ids.get('coordinator')!;
+  const meetingRows = meetingCases().map((m) => ({
+    ...m,
+    id: randomUUID(),
+    decision: randomUUID(),
+    action: randomUUID(),
+  }));
+  await owner.insert(schema.meetings).values(
+    meetingRows.map((m) => ({
+      id: m.id,
+      title: `meeting ${m.id}`,
+      startsAt: new Date(),
+      centres: m.centres,
+      tlp: m.tlp,
+      createdBy: coordinator,
+      createdByName: 'coordinator',
+    })),
+  );
+  await owner.insert(schema.meetingDecisions).values(
+    meetingRows.map((m) => ({
+      id: m.decision,
+      meetingId: m.id,
+      text: 'd',
+      byId: coordinator,
+      byName: 'c',
+    })),
+  );
+  await owner.insert(schema.actionItems).values(
+    meetingRows.map((m) => ({
+      id: m.action,
+      meetingId: m.id,
+      title: 'a',
+      centre: m.centres.find((c) => c !== 'STUDIES') ?? 'EAST',
+      dueAt: new Date(),
+      createdBy: coordinator,
+      createdByName: 'c',
+    })),
+  );
+
   const result: MatrixResult = { checks: 0, leaks: [], wrongRefusals: [] };
   const compare = (u: TestUser, kind: string, id: string, seen: boolean, allowed: boolean, what: object) => {
     result.checks++;
@@ -99,6 +154,21 @@ export async function runRlsMatrix(
         b,
       );
       compare(u, 'thread of brief', id, seenThread.has(threadOf.get(id)!), u.role === 'analyst', b);
+    }
+    const [seenMeetings, seenDecisions, seenActions] = await database.asUser(principal, async (tx) => [
+      new Set((await tx.select({ id: schema.meetings.id }).from(schema.meetings)).map((r) => r.id)),
+      new Set(
+        (await tx.select({ id: schema.meetingDecisions.id }).from(schema.meetingDecisions)).map((r) => r.id),
+      ),
+      new Set((await tx.select({ id: schema.actionItems.id }).from(schema.actionItems)).map((r) => r.id)),
+    ]);
+    for (const m of meetingRows) {
+      const what = { tlp: m.tlp, centres: m.centres };
+      compare(u, 'meeting', m.id, seenMeetings.has(m.id), designMaySeeMeeting(u, m), what);
+      // Decisions and action items as their meeting; a board reads neither (it gets counts from the hub).
+      const detail = designMaySeeMeeting(u, m) && u.role !== 'board';
+      compare(u, 'decision of meeting', m.id, seenDecisions.has(m.decision), detail, what);
+      compare(u, 'action item of meeting', m.id, seenActions.has(m.action), detail, what);
     }
   }
   return result;

@@ -2,7 +2,13 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { schema } from '@tansiq/hub-server';
 import { startTestHub, type TestHub } from '../helpers/hub.ts';
 import { api, connectSocket, login, seedUsers, testUsers, type TestUser } from '../helpers/users.ts';
-import { designMayAdminister, designMayRaiseAlert } from '../helpers/access-model.ts';
+import {
+  designMayAdminister,
+  designMayMarkDone,
+  designMayRaiseAlert,
+  designMaySeeMeeting,
+  designMayWriteMeetings,
+} from '../helpers/access-model.ts';
 
 /**
  * Every route and socket event that exists, for every role × centre, against DESIGN's table:
@@ -15,6 +21,8 @@ interface RouteCase {
   body?: (i: number) => unknown;
   allowed: (u: TestUser) => boolean;
   okStatus: number;
+  /** Makes what the call needs (a fresh action item to mark done) and records its id in `ids`. */
+  setup?: (ids: Map<string, string>, coordinator: string) => Promise<void>;
 }
 
 const everyone = () => true;
@@ -120,7 +128,139 @@ const routes: RouteCase[] = [
     allowed: everyone,
     okStatus: 200,
   },
+  // The wall board and its devices.
+  {
+    name: 'board snapshot',
+    method: 'GET',
+    path: () => '/api/v1/board',
+    allowed: (u) => u.role === 'board' || u.role === 'coordinator',
+    okStatus: 200,
+  },
+  {
+    name: 'acknowledgement performance',
+    method: 'GET',
+    path: () => '/api/v1/board/performance?from=2026-01-01T00:00:00Z&to=2026-02-01T00:00:00Z',
+    allowed: (u) => u.role === 'coordinator' || u.role === 'analyst',
+    okStatus: 200,
+  },
+  {
+    name: 'list board devices',
+    method: 'GET',
+    path: () => '/api/v1/board-devices',
+    allowed: designMayAdminister,
+    okStatus: 200,
+  },
+  // An administrator's code is checked (no screen shows this one: 404); everyone else is refused first.
+  {
+    name: 'register a board device',
+    method: 'POST',
+    path: () => '/api/v1/board-devices',
+    body: () => ({ name: 'wall', code: '00000000' }),
+    allowed: designMayAdminister,
+    okStatus: 404,
+  },
+  {
+    name: 'revoke a board device',
+    method: 'POST',
+    path: () => '/api/v1/board-devices/00000000-0000-4000-8000-000000000000/revoke',
+    allowed: designMayAdminister,
+    okStatus: 404,
+  },
+  // Meetings (a GREEN one of EAST and SOUTH, readable by every role but admin) and action items.
+  {
+    name: 'list meetings',
+    method: 'GET',
+    path: () => '/api/v1/meetings',
+    allowed: (u) => u.role !== 'admin',
+    okStatus: 200,
+  },
+  {
+    name: 'schedule a meeting',
+    method: 'POST',
+    path: () => '/api/v1/meetings',
+    body: (i) => ({ title: `matrix ${i}`, startsAt: '2026-12-20T09:00:00Z', centres: ['EAST'] }),
+    allowed: designMayWriteMeetings,
+    okStatus: 201,
+  },
+  {
+    name: 'agenda suggestions',
+    method: 'GET',
+    path: () => '/api/v1/meetings/suggestions',
+    allowed: designMayWriteMeetings,
+    okStatus: 200,
+  },
+  {
+    name: 'read a meeting',
+    method: 'GET',
+    path: (ids) => `/api/v1/meetings/${ids.get('meeting')}`,
+    allowed: (u) => designMaySeeMeeting(u, { tlp: 'GREEN', centres: ['EAST', 'SOUTH'] }),
+    okStatus: 200,
+  },
+  {
+    name: 'edit a meeting',
+    method: 'PATCH',
+    path: (ids) => `/api/v1/meetings/${ids.get('meeting')}`,
+    body: (i) => ({ place: `room ${i}` }),
+    allowed: designMayWriteMeetings,
+    okStatus: 200,
+  },
+  {
+    name: 'record a decision',
+    method: 'POST',
+    path: (ids) => `/api/v1/meetings/${ids.get('meeting')}/decisions`,
+    body: (i) => ({ text: `decision ${i}` }),
+    allowed: designMayWriteMeetings,
+    okStatus: 201,
+  },
+  {
+    name: 'create an action item',
+    method: 'POST',
+    path: (ids) => `/api/v1/meetings/${ids.get('meeting')}/actions`,
+    body: (i) => ({ title: `action ${i}`, centre: 'EAST', dueAt: '2099-01-01T00:00:00Z' }),
+    allowed: designMayWriteMeetings,
+    okStatus: 201,
+  },
+  {
+    name: 'list action items',
+    method: 'GET',
+    path: () => '/api/v1/actions',
+    allowed: (u) => u.role !== 'admin' && u.role !== 'board',
+    okStatus: 200,
+  },
+  {
+    name: 'edit an action item',
+    method: 'PATCH',
+    path: (ids) => `/api/v1/actions/${ids.get('action')}`,
+    body: (i) => ({ title: `edited ${i}` }),
+    allowed: designMayWriteMeetings,
+    okStatus: 200,
+  },
+  {
+    name: 'mark an action item done',
+    method: 'POST',
+    path: (ids) => `/api/v1/actions/${ids.get('fresh-action')}/done`,
+    body: () => ({ note: 'done' }),
+    // A fresh item of EAST per call: the first caller allowed would otherwise leave it done.
+    setup: async (ids, coordinator) => {
+      const res = await api(coordinatorUrl, coordinator)(
+        'POST',
+        `/api/v1/meetings/${ids.get('meeting')}/actions`,
+        {
+          title: 'fresh',
+          centre: 'EAST',
+          dueAt: '2099-01-01T00:00:00Z',
+        },
+      );
+      ids.set('fresh-action', (res.body as { action: { id: string } }).action.id);
+    },
+    // Readers who may not mark it done are refused; admins (who read no meeting) too.
+    allowed: (u) => designMayMarkDone(u, 'EAST', { tlp: 'GREEN', centres: ['EAST', 'SOUTH'] }),
+    okStatus: 200,
+  },
 ];
+
+/** The hub the matrix runs against (set in beforeAll): setup hooks call it as the coordinator. */
+let coordinatorUrl = '';
 
 describe('access matrix: REST routes and socket events × every role and centre', () => {
   let t: TestHub;
@@ -129,6 +269,21 @@ describe('access matrix: REST routes and socket events × every role and centre'
   beforeAll(async () => {
     t = await startTestHub();
     ids = await seedUsers(t.database);
+    coordinatorUrl = t.url;
+    const coordinator = api(t.url, (await login(t.url, 'coordinator')).accessToken);
+    const meeting = await coordinator('POST', '/api/v1/meetings', {
+      title: 'matrix meeting',
+      startsAt: '2026-12-20T09:00:00Z',
+      centres: ['EAST', 'SOUTH'],
+      tlp: 'GREEN',
+    });
+    ids.set('meeting', (meeting.body as { meeting: { id: string } }).meeting.id);
+    const action = await coordinator('POST', `/api/v1/meetings/${ids.get('meeting')}/actions`, {
+      title: 'matrix action',
+      centre: 'EAST',
+      dueAt: '2099-01-01T00:00:00Z',
+    });
+    ids.set('action', (action.body as { action: { id: string } }).action.id);
   });
   afterAll(() => t.close());
 
@@ -142,6 +297,7 @@ describe('access matrix: REST routes and socket events × every role and centre'
     async (_n, _u, { route, user }, i) => {
       const usersBefore = await t.database.db.$count(schema.users);
       const alertsBefore = await t.database.db.$count(schema.alerts);
+      await route.setup?.(ids, (await login(t.url, 'coordinator')).accessToken);
       const res = await api(t.url, await tokenOf(user))(route.method, route.path(ids), route.body?.(i));
       if (route.allowed(user)) {
         expect(res.status, 'wrong refusal').toBe(route.okStatus);

@@ -31,7 +31,7 @@ describe('row-level security on the PostgreSQL server, as the application role',
 
   test('every role × centre finds 0 rows from a centre its claims do not allow, and misses none it may see', async () => {
     const result = await runRlsMatrix(database, drizzle({ client: owner, schema }), ids);
-    expect(result.checks).toBe(10 * (60 + 3 * 80)); // alerts; briefs, their attachments and threads
+    expect(result.checks).toBe(10 * (60 + 3 * 80 + 3 * 16)); // alerts; briefs, their attachments and threads; meetings, their decisions and action items
     expect(result.leaks).toEqual([]);
     expect(result.wrongRefusals).toEqual([]);
   });

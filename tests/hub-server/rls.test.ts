@@ -14,9 +14,9 @@ describe('row-level security on PGlite (the second wall)', () => {
   });
   afterAll(() => database.close());
 
-  test('every role × centre sees exactly the alerts, briefs, attachments and review threads DESIGN allows: 0 leaks, 0 wrong refusals', async () => {
+  test('every role × centre sees exactly the alerts, briefs, attachments, review threads, meetings, decisions and action items DESIGN allows: 0 leaks, 0 wrong refusals', async () => {
     const result = await runRlsMatrix(database, database.db, ids);
-    expect(result.checks).toBe(10 * (60 + 3 * 80)); // alerts; briefs, their attachments and threads
+    expect(result.checks).toBe(10 * (60 + 3 * 80 + 3 * 16)); // alerts; briefs, their attachments and threads; meetings, their decisions and action items
     expect(result.leaks).toEqual([]);
     expect(result.wrongRefusals).toEqual([]);
   });

@@ -435,6 +435,9 @@ export class MeetingsService {
    */
   async markDone(auth: AuthContext, id: string, note: string, source: string | null): Promise<ActionItem> {
     return this.change(auth, source, async (tx, p) => {
+      // Only supervisors and coordinators ever mark items done: everyone else is refused outright.
+      if (p.role !== 'supervisor' && p.role !== 'coordinator')
+        throw new Refusal('action.done', { type: 'action', id });
       // Read first (a reader who may not mark it done is refused, and audited), then one
       // conditional update decides between concurrent callers.
       const { row: before, meeting } = await this.findAction(tx, id);
