@@ -149,16 +149,21 @@ export const meetingDetailSchema = z.object({
 });
 export type MeetingDetail = z.infer<typeof meetingDetailSchema>;
 
-/** What a board screen may see of a meeting (CLEAR or GREEN only): its title and time. */
-export const boardMeetingSchema = meetingSchema.pick({
-  id: true,
-  title: true,
-  startsAt: true,
-  place: true,
-  tlp: true,
-  status: true,
-  onWall: true,
-});
+/**
+ * What a board screen may see of a meeting (CLEAR or GREEN only): its title and time, and, while a
+ * coordinator shows it on the wall, the texts of its agenda items (nothing else of the meeting).
+ */
+export const boardMeetingSchema = meetingSchema
+  .pick({
+    id: true,
+    title: true,
+    startsAt: true,
+    place: true,
+    tlp: true,
+    status: true,
+    onWall: true,
+  })
+  .extend({ wallAgenda: z.array(z.string()) });
 export type BoardMeeting = z.infer<typeof boardMeetingSchema>;
 
 /** What a board screen may see of an action item event: which centre's counts changed. */

@@ -209,7 +209,7 @@ describe('the wall board: pairing, the snapshot and what a board session may eve
             startsAt: new Date(Date.now() + 3_600_000).toISOString(),
             centres: ['EAST', 'WEST'],
             tlp,
-            agenda: [{ text: 'بند سري' }],
+            agenda: [{ text: 'مراجعة الوضع على المنافذ' }],
           })
         ).body as { meeting: Meeting }
       ).meeting;
@@ -245,6 +245,28 @@ describe('the wall board: pairing, the snapshot and what a board session may eve
     expect(eastTile.alerts.open.high).toBe(1); // the GREEN one: AMBER and RED are not counted for a board
     expect(snap.centres.find((c) => c.code === 'WEST')!.actions).toEqual({ open: 2, overdue: 0 });
     expect(snap.centres.find((c) => c.code === 'WEST')!.alerts.acknowledgedToday).toBe(1);
+    // A meeting shown on the wall: a GREEN one's agenda texts reach the board, an AMBER one's never.
+    for (const m of [amberMeeting, greenMeeting])
+      expect((await as.coordinator!('PATCH', `/api/v1/meetings/${m.id}`, { onWall: true })).status).toBe(200);
+    const shown = (await api(t.url, token)('GET', '/api/v1/board')).body as BoardSnapshot;
+    expect(leaks(shown)).toEqual([]);
+    expect(shown.meetings).toEqual([
+      expect.objectContaining({
+        id: greenMeeting.id,
+        onWall: true,
+        wallAgenda: ['مراجعة الوضع على المنافذ'],
+      }),
+    ]);
+    await wall.until((e) =>
+      e.some(
+        (x) =>
+          x.type === 'meeting:updated' &&
+          (x.data as { meeting: { wallAgenda: string[] } }).meeting.wallAgenda.length === 1,
+      ),
+    );
+    expect(
+      JSON.stringify(wall.applied.filter((e) => e.type === 'meeting:updated').map((e) => e.data)),
+    ).not.toContain(amberMeeting.id);
     // The coordinator's picture holds the AMBER alert too (never RED).
     const coord = (await as.coordinator!('GET', '/api/v1/board')).body as BoardSnapshot;
     expect(coord.alerts.map((a) => a.title).sort()).toEqual(['تهريب وقود أخضر', 'رصد مسلح كهرماني'].sort());

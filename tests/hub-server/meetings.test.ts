@@ -80,6 +80,7 @@ describe('meetings, decisions and action items (PGlite)', () => {
             'status',
             'title',
             'tlp',
+            'wallAgenda',
           ]);
           expect(['CLEAR', 'GREEN']).toContain(m.tlp);
         } else expect(m.centres).toEqual(['EAST', 'SOUTH']);

@@ -40,7 +40,7 @@ export function toMeeting(row: MeetingRow): Meeting {
   };
 }
 
-/** The board's copy of a meeting: its title, time, place and whether the room shows its agenda. */
+/** The board's copy of a meeting: its title, time, place and, while it is on the wall, its agenda's texts. */
 export function boardMeeting(m: Meeting): BoardMeeting {
   return {
     id: m.id,
@@ -50,6 +50,8 @@ export function boardMeeting(m: Meeting): BoardMeeting {
     tlp: m.tlp,
     status: m.status,
     onWall: m.onWall,
+    // Only CLEAR and GREEN meetings ever reach a board; their agenda only while shown on the wall.
+    wallAgenda: m.onWall && (m.tlp === 'CLEAR' || m.tlp === 'GREEN') ? m.agenda.map((a) => a.text) : [],
   };
 }
 
