@@ -1,5 +1,5 @@
 import { createRouter, createWebHistory } from 'vue-router';
-import { canAdminister, canSeeTrends, canWriteBrief } from '@tansiq/shared';
+import { canAdminister, canReadBoard, canSeeTrends, canWriteBrief } from '@tansiq/shared';
 import BoardView from './features/board/BoardView.vue';
 import LoginView from './features/auth/LoginView.vue';
 import { useSessionStore } from './features/auth/session.store.ts';
@@ -10,6 +10,34 @@ export function createConsoleRouter() {
     routes: [
       { path: '/login', name: 'login', component: LoginView, meta: { public: true } },
       { path: '/', name: 'board', component: BoardView },
+      // The wall screen: public (a screen with no session shows its pairing code), full screen.
+      {
+        path: '/wall',
+        name: 'wall',
+        component: () => import('./features/board-wall/WallView.vue'),
+        meta: { public: true, bare: true },
+      },
+      {
+        path: '/coordination',
+        name: 'coordination',
+        component: () => import('./features/board-wall/CoordinationView.vue'),
+        meta: { coordination: true },
+      },
+      {
+        path: '/meetings',
+        name: 'meetings',
+        component: () => import('./features/meetings/MeetingsView.vue'),
+      },
+      {
+        path: '/meetings/:id',
+        name: 'meeting',
+        component: () => import('./features/meetings/MeetingView.vue'),
+      },
+      {
+        path: '/meetings/:id/print',
+        name: 'meeting-print',
+        component: () => import('./features/meetings/MeetingPrint.vue'),
+      },
       {
         path: '/handovers',
         name: 'handovers',
@@ -58,6 +86,12 @@ export function createConsoleRouter() {
         meta: { admin: true },
       },
       {
+        path: '/admin/devices',
+        name: 'devices',
+        component: () => import('./features/admin/DevicesView.vue'),
+        meta: { admin: true },
+      },
+      {
         path: '/admin/users',
         name: 'users',
         component: () => import('./features/users/UsersView.vue'),
@@ -70,11 +104,19 @@ export function createConsoleRouter() {
   // Every screen but the login needs a session; the admin screens need the policy's canAdminister.
   // The hub enforces the same on every call: this only spares the user a screen they cannot use.
   router.beforeEach(async (to) => {
-    if (to.meta.public) return true;
     const session = useSessionStore();
+    if (to.name === 'wall') {
+      await session.restore();
+      // Only boards and coordinators have a wall; anyone else signed in goes to their own screen.
+      return !session.principal || canReadBoard(session.principal) ? true : { name: 'board' };
+    }
+    if (to.meta.public) return true;
     if (!(await session.restore()))
       return { name: 'login', query: to.fullPath === '/' ? {} : { next: to.fullPath } };
+    // A wall screen's session has one screen.
+    if (session.principal?.role === 'board') return { name: 'wall' };
     if (to.meta.admin && !(session.principal && canAdminister(session.principal))) return { name: 'board' };
+    if (to.meta.coordination && session.principal?.role !== 'coordinator') return { name: 'board' };
     // An administrator reads no alerts: their landing page is the administration, never an empty board.
     if (to.name === 'board' && session.principal && canAdminister(session.principal))
       return { name: 'admin' };

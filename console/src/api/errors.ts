@@ -6,6 +6,7 @@ const known = new Set([
   'rate_limited',
   'forbidden',
   'conflict',
+  'gone',
   'validation_failed',
   'bad_request',
   'not_found',

@@ -6,6 +6,8 @@ import * as authApi from './auth.api.ts';
 
 // Per browser tab and gone when the browser closes: centre terminals are shared between shifts.
 const REFRESH_KEY = 'tansiq.refreshToken';
+// A wall screen's board session outlives a restart of the screen (it was paired, not signed in).
+const DEVICE_REFRESH_KEY = 'tansiq.device.refreshToken';
 // The signed-in user's profile, so a reload while the hub is out of reach still opens the console.
 const USER_KEY = 'tansiq.user';
 const RETRY_RENEW_MS = 10_000;
@@ -24,8 +26,9 @@ export const useSessionStore = defineStore('session', () => {
   function apply(pair: TokenPair): void {
     user.value = pair.user;
     accessToken.value = pair.accessToken;
-    sessionStorage.setItem(REFRESH_KEY, pair.refreshToken);
-    sessionStorage.setItem(USER_KEY, JSON.stringify(pair.user));
+    if (pair.user.role === 'board') localStorage.setItem(DEVICE_REFRESH_KEY, pair.refreshToken);
+    else sessionStorage.setItem(REFRESH_KEY, pair.refreshToken);
+    (pair.user.role === 'board' ? localStorage : sessionStorage).setItem(USER_KEY, JSON.stringify(pair.user));
     clearTimeout(renewTimer);
     // Renew at four fifths of the token's life, well before the hub would refuse it.
     renewTimer = setTimeout(() => void renew(), pair.expiresIn * 800);
@@ -37,6 +40,8 @@ export const useSessionStore = defineStore('session', () => {
     accessToken.value = null;
     sessionStorage.removeItem(REFRESH_KEY);
     sessionStorage.removeItem(USER_KEY);
+    localStorage.removeItem(DEVICE_REFRESH_KEY);
+    localStorage.removeItem(USER_KEY);
   }
 
   /** Single flight: concurrent callers share one refresh (a refresh token works once). */
@@ -50,7 +55,7 @@ export const useSessionStore = defineStore('session', () => {
   }
 
   async function renewOnce(): Promise<boolean> {
-    const stored = sessionStorage.getItem(REFRESH_KEY);
+    const stored = sessionStorage.getItem(REFRESH_KEY) ?? localStorage.getItem(DEVICE_REFRESH_KEY);
     if (!stored) return false;
     try {
       apply(await authApi.refresh(stored));
@@ -62,7 +67,7 @@ export const useSessionStore = defineStore('session', () => {
       }
       // The hub is out of reach: keep the session as it is (the console works from what it
       // stored) and try again shortly; nothing is shown as sent until the hub says so.
-      const cached = sessionStorage.getItem(USER_KEY);
+      const cached = sessionStorage.getItem(USER_KEY) ?? localStorage.getItem(USER_KEY);
       if (!user.value && cached) user.value = userSchema.parse(JSON.parse(cached));
       clearTimeout(renewTimer);
       renewTimer = setTimeout(() => void renew(), RETRY_RENEW_MS);
@@ -74,6 +79,11 @@ export const useSessionStore = defineStore('session', () => {
 
   async function login(input: LoginRequest): Promise<void> {
     apply(await authApi.login(input));
+  }
+
+  /** A wall screen paired by an administrator received its board session. */
+  function adoptDeviceSession(pair: TokenPair): void {
+    apply(pair);
   }
 
   async function logout(): Promise<void> {
@@ -98,5 +108,5 @@ export const useSessionStore = defineStore('session', () => {
     clear();
   }
 
-  return { user, accessToken, principal, login, logout, restore, renew, endLocally };
+  return { user, accessToken, principal, login, logout, restore, renew, endLocally, adoptDeviceSession };
 });

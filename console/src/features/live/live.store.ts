@@ -38,11 +38,15 @@ export interface Notice {
     | 'handover_submitted'
     | 'handover_returned'
     | 'handover_overdue'
-    | 'brief_published';
+    | 'brief_published'
+    | 'action_overdue'
+    | 'action_created';
   centre: string;
   alertId: string | null;
   /** The brief a brief_published notice opens. */
   briefId?: string;
+  /** The meeting an action_* notice opens. */
+  meetingId?: string;
   title: string | null;
   at: string;
 }
@@ -91,6 +95,8 @@ export const useLiveStore = defineStore('live', () => {
   const handoverRevision = ref(0);
   /** Rises by one with every brief published: the archive reloads what it lists. */
   const briefRevision = ref(0);
+  /** Rises by one with every meeting or action item event: the meetings screens reload. */
+  const meetingRevision = ref(0);
   /** Each visible joint centre's shift and handover status (snapshot, then refreshed on events). */
   const shifts = ref<CentreShift[]>([]);
 
@@ -141,7 +147,25 @@ export const useLiveStore = defineStore('live', () => {
       scheduleShifts();
     }
     if (e.type === 'brief:published') briefRevision.value++;
+    if (e.type.startsWith('meeting:') || e.type.startsWith('action:')) meetingRevision.value++;
     if (catchingUp) return;
+    // The owning centre hears of a new action item and of one gone past due.
+    const action = (e.data as { action?: { centre: string; title?: string; meetingId?: string } }).action;
+    if (
+      (e.type === 'action:overdue' || e.type === 'action:created') &&
+      action?.title &&
+      action.centre === me
+    ) {
+      pushNotice({
+        kind: e.type === 'action:overdue' ? 'action_overdue' : 'action_created',
+        centre: action.centre,
+        alertId: null,
+        ...(action.meetingId ? { meetingId: action.meetingId } : {}),
+        title: action.title,
+        at: new Date().toISOString(),
+      });
+      if (e.type === 'action:overdue' && !muted.value) chime('urgent');
+    }
     const brief = (e.data as { brief?: { id: string; title: string } }).brief;
     if (e.type === 'brief:published' && brief)
       pushNotice({
@@ -529,6 +553,7 @@ export const useLiveStore = defineStore('live', () => {
     alertEventSeq,
     handoverRevision,
     briefRevision,
+    meetingRevision,
     shifts,
     refreshShifts,
     start,
