@@ -7,6 +7,7 @@ import {
   tokenPairSchema,
   type BoardSnapshot,
   type ClientToServerEvents,
+  type ResumeReply,
   type ServerToClientEvents,
 } from '@tansiq/shared';
 import { ApiError, request } from '../../api/client.ts';
@@ -76,6 +77,30 @@ export const useWallStore = defineStore('wall', () => {
     }, SETTLE_MS);
   }
 
+  /**
+   * After every connect: the snapshot, then a resume from the head it reflects, which is what lets
+   * the hub send this socket live events (until then it holds them back). Events that slipped in
+   * between only ask for another snapshot; a long gap is covered by a new snapshot, not replayed.
+   */
+  async function catchUp(): Promise<void> {
+    for (let round = 0; round < 5 && socket?.connected; round++) {
+      await refresh();
+      try {
+        const reply = (await socket
+          .timeout(10_000)
+          .emitWithAck('resume', { after: snapshot.value?.head ?? 0, limit: 50 })) as
+          ResumeReply | { error: unknown };
+        if ('error' in reply) return;
+        if (!reply.more) {
+          if (reply.events.length > 0) schedule();
+          return;
+        }
+      } catch {
+        return; // no answer: the next connect starts again
+      }
+    }
+  }
+
   const refused = backoff(() => socket?.connect());
 
   function start(): void {
@@ -91,7 +116,7 @@ export const useWallStore = defineStore('wall', () => {
       refused.reset();
       connected.value = true;
       lastHeard.value = Date.now();
-      void refresh();
+      void catchUp();
     });
     socket.on('disconnect', () => {
       connected.value = false;
