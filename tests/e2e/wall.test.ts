@@ -172,6 +172,8 @@ describe('the wall board in Chromium at 1920×1080: paired, live, with a meeting
     const southActions = wall.getByTestId('tile-SOUTH').getByTestId('actions');
     await within(2000, async () => (await southActions.innerText()).startsWith('1 مفتوحة'));
     await capture(wall, 'wall-meeting-ar');
+    // The map and the tiles tell the same story about who is connected.
+    expect(await wall.locator('.wall-centre--on').count()).toBe(await wall.locator('.presence--on').count());
     await fourMetreView(browser, wall, 'wall-4m-ar');
 
     // The minutes, in print.
