@@ -10,6 +10,7 @@ export { loadDemoData, type DemoAccount } from './demo/demo.ts';
 export { raiseDemoAlerts, raiseDemoHistory } from './demo/demo-alerts.ts';
 export { recordDemoHandovers } from './demo/demo-handovers.ts';
 export { publishDemoBriefs } from './demo/demo-briefs.ts';
+export { scheduleDemoMeeting } from './demo/demo-meetings.ts';
 export { hashPassword, verifyPassword } from './users/passwords.ts';
 export { deriveAppUrl, DatabaseSetupError } from './db/postgres.ts';
 export { createUser } from './users/users.service.ts';

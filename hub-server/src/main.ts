@@ -6,6 +6,7 @@ import { loadDemoData, type DemoAccount } from './demo/demo.ts';
 import { raiseDemoAlerts, raiseDemoHistory } from './demo/demo-alerts.ts';
 import { recordDemoHandovers } from './demo/demo-handovers.ts';
 import { publishDemoBriefs } from './demo/demo-briefs.ts';
+import { scheduleDemoMeeting } from './demo/demo-meetings.ts';
 import { createHub, type Hub } from './hub.ts';
 
 // A shutdown that has not finished by then exits anyway, well inside a 10 s orchestrator limit.
@@ -83,9 +84,10 @@ async function main(): Promise<void> {
       const raised = await raiseDemoAlerts(hub.alerts, users);
       const handedOver = await recordDemoHandovers(hub.handovers, users);
       const briefs = await publishDemoBriefs(hub.briefs, hub.alerts, users);
+      const meetings = await scheduleDemoMeeting(hub.meetings, users);
       logger.info(
-        { history, raised, handedOver, briefs },
-        'demo alerts raised, handovers and briefs recorded',
+        { history, raised, handedOver, briefs, meetings },
+        'demo alerts raised, handovers, briefs and a meeting recorded',
       );
     }
     logger.info({ port: address.port, host: address.address, database: database.kind }, 'hub listening');

@@ -121,8 +121,26 @@ describe('every screen by keyboard alone', () => {
     await walkScreens('supervisor.east', ['/handovers']);
   });
 
-  test("an administrator's landing page, users and audit log", async () => {
-    await walkScreens('admin', ['/admin', '/admin/users', '/admin/audit']);
+  test("an administrator's landing page, users, audit log and wall screens", async () => {
+    await walkScreens('admin', ['/admin', '/admin/users', '/admin/audit', '/admin/devices']);
+  });
+
+  test("a coordinator's picture, meetings and a meeting; a supervisor's action items", async () => {
+    const coordinator = api(t.url, (await login(t.url, 'coordinator')).accessToken);
+    const made = await coordinator('POST', '/api/v1/meetings', {
+      title: 'اجتماع التنسيق الأسبوعي',
+      startsAt: new Date(Date.now() + 86_400_000).toISOString(),
+      centres: ['EAST', 'SOUTH'],
+      agenda: [{ text: 'مراجعة البلاغات المفتوحة' }],
+    });
+    const id = (made.body as { meeting: { id: string } }).meeting.id;
+    await coordinator('POST', `/api/v1/meetings/${id}/actions`, {
+      title: 'تحديث خطة الدوريات',
+      centre: 'EAST',
+      dueAt: new Date(Date.now() + 2 * 86_400_000).toISOString(),
+    });
+    await walkScreens('coordinator', ['/coordination', '/meetings', `/meetings/${id}`]);
+    await walkScreens('supervisor.east', ['/meetings']);
   });
 
   test("an analyst's archive, editor and trends", async () => {

@@ -5,11 +5,14 @@ import {
   raiseDemoAlerts,
   raiseDemoHistory,
   recordDemoHandovers,
+  scheduleDemoMeeting,
   schema,
   verifyHandoverChains,
 } from '@tansiq/hub-server';
 import type {
+  ActionItem,
   Alert,
+  BoardSnapshot,
   BorderImpact,
   BriefListItem,
   BriefReply,
@@ -34,6 +37,7 @@ describe('demo alerts on a new database', () => {
     expect(await raiseDemoAlerts(t.hub.alerts, users)).toBe(4);
     expect(await recordDemoHandovers(t.hub.handovers, users)).toBe(1);
     expect(await publishDemoBriefs(t.hub.briefs, t.hub.alerts, users)).toBe(2);
+    expect(await scheduleDemoMeeting(t.hub.meetings, users)).toBe(1);
   });
   afterAll(() => t.close());
 
@@ -57,6 +61,16 @@ describe('demo alerts on a new database', () => {
     expect(analyst.alerts.some((a) => a.tlp === 'RED')).toBe(false);
     const impact = (await (await as('officer.east'))('GET', '/api/v1/border/impact')).body as BorderImpact;
     expect(impact.sectors.find((s) => s.sector === 'TCD')?.level).toBe('high');
+  });
+
+  test('tomorrow’s GREEN meeting: on the wall as a title, its action items counted, SOUTH sees its own', async () => {
+    const board = (await (await as('board'))('GET', '/api/v1/board')).body as BoardSnapshot;
+    expect(board.meetings.map((m) => m.title)).toEqual(['الاجتماع التنسيقي الإقليمي لأمن الحدود']);
+    expect(board.centres.find((c) => c.code === 'SOUTH')?.actions).toEqual({ open: 1, overdue: 0 });
+    const south = (await (await as('supervisor.south'))('GET', '/api/v1/actions?centre=SOUTH')).body as {
+      actions: ActionItem[];
+    };
+    expect(south.actions.map((a) => a.title)).toEqual(['تسيير ثلاث دوريات مشتركة قرب التوم']);
   });
 
   test('twelve weeks of closed alerts before today give the trends something to show', async () => {
