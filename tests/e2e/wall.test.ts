@@ -215,6 +215,24 @@ describe('the wall board in Chromium at 1920×1080: paired, live, with a meeting
     await wall.waitForFunction(() => document.documentElement.lang === 'ar');
   });
 
+  test('revoked by the administrator, the screen goes back to a pairing code within 5 s; paired again, the board returns', async () => {
+    await admin.page.goto(`${t.url}/admin/devices`);
+    const row = admin.page.locator('[data-device="قاعة الاجتماعات الكبرى"]');
+    const clicked = Date.now();
+    await row.getByTestId('device-revoke').click();
+    await within(5000, async () => (await wall.getByTestId('pairing-code').count()) === 1);
+    const back = Date.now() - clicked;
+    expect(back).toBeLessThan(5000);
+    process.stdout.write(`wall: back to a pairing code ${back} ms after the revocation\n`);
+    expect(await row.innerText()).toContain('ملغاة');
+    // A new pairing, under a new name.
+    const code = (await wall.getByTestId('pairing-code').innerText()).replace(/\D/g, '');
+    await admin.page.getByTestId('device-name').fill('قاعة العمليات');
+    await admin.page.getByTestId('device-code').fill(code);
+    await admin.page.getByTestId('device-pair').click();
+    await wall.locator('[data-testid=wall-link].link--on').waitFor({ timeout: 10_000 });
+  });
+
   test('the hub stops: the wall says its picture is stale after 30 s', async () => {
     await wall.locator('[data-testid=wall-link].link--on').waitFor();
     // The clock starts when the hub is gone.
