@@ -1,20 +1,15 @@
 import { defineStore } from 'pinia';
 import { computed, ref, shallowRef } from 'vue';
-import { io, type Socket } from 'socket.io-client';
 import {
   boardSnapshotSchema,
   pairingStartReplySchema,
   tokenPairSchema,
   type BoardSnapshot,
-  type ClientToServerEvents,
   type ResumeReply,
-  type ServerToClientEvents,
 } from '@tansiq/shared';
 import { ApiError, request } from '../../api/client.ts';
 import { useSessionStore } from '../auth/session.store.ts';
-import { backoff } from '../live/reconnect.ts';
-
-type HubSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+import { backoff, hubSocket, type HubSocket } from '../live/reconnect.ts';
 
 /** Without the hub this long, the wall says its picture may be out of date. */
 export const STALE_AFTER_MS = 30_000;
@@ -105,13 +100,7 @@ export const useWallStore = defineStore('wall', () => {
 
   function start(): void {
     if (socket || !session.accessToken) return;
-    socket = io({
-      autoConnect: false,
-      auth: (cb) => cb({ token: session.accessToken ?? '' }),
-      timeout: 4000,
-      reconnectionDelay: 1000,
-      reconnectionDelayMax: 3000,
-    });
+    socket = hubSocket(() => session.accessToken);
     socket.on('connect', () => {
       refused.reset();
       connected.value = true;

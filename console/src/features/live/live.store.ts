@@ -1,7 +1,6 @@
 import { v4 as uuidv4 } from 'uuid';
 import { defineStore } from 'pinia';
 import { computed, ref, shallowRef, triggerRef, watch } from 'vue';
-import { io, type Socket } from 'socket.io-client';
 import {
   alertsSnapshotSchema,
   borderImpactSchema,
@@ -17,11 +16,10 @@ import {
   type HubEvent,
   type ResumeReply,
   type SectorImpact,
-  type ServerToClientEvents,
 } from '@tansiq/shared';
 import { request } from '../../api/client.ts';
 import { useSessionStore } from '../auth/session.store.ts';
-import { backoff } from './reconnect.ts';
+import { backoff, hubSocket, type HubSocket } from './reconnect.ts';
 import { LocalDb } from './local-db.ts';
 import { useOutboxStore } from './outbox.store.ts';
 import { chime } from './chime.ts';
@@ -50,8 +48,6 @@ export interface Notice {
   title: string | null;
   at: string;
 }
-
-type HubSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
 /** A request the hub did not answer in time, or one made while the link is down. */
 export class LinkDown extends Error {
@@ -441,16 +437,7 @@ export const useLiveStore = defineStore('live', () => {
     snapshotTried = false;
     await useOutboxStore().attach(db);
 
-    socket = io({
-      autoConnect: false,
-      auth: (cb) => cb({ token: session.accessToken ?? '' }),
-      // The hub's heartbeat calls a dead link within 8 s (TANSIQ_PING_INTERVAL_MS + _TIMEOUT_MS).
-      // While it is dead, each try gives up after 4 s and the next follows within 1–3 s, so a
-      // returning link is used within seconds rather than after a SYN sent half a minute ago.
-      timeout: 4000,
-      reconnectionDelay: 1000,
-      reconnectionDelayMax: 3000,
-    });
+    socket = hubSocket(() => session.accessToken);
     socket.on('connect', () => {
       refused.reset();
       link.value = 'online';

@@ -1,3 +1,24 @@
+import { io, type Socket } from 'socket.io-client';
+import type { ClientToServerEvents, ServerToClientEvents } from '@tansiq/shared';
+
+export type HubSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+/**
+ * The console's connection to the hub (the live store's and the wall board's), not yet connected.
+ * The hub's heartbeat calls a dead link within 8 s (TANSIQ_PING_INTERVAL_MS + _TIMEOUT_MS). While
+ * it is dead, each try gives up after 4 s and the next follows within 1–3 s, so a returning link is
+ * used within seconds rather than after a SYN sent half a minute ago.
+ */
+export function hubSocket(token: () => string | null): HubSocket {
+  return io({
+    autoConnect: false,
+    auth: (cb) => cb({ token: token() ?? '' }),
+    timeout: 4000,
+    reconnectionDelay: 1000,
+    reconnectionDelayMax: 3000,
+  });
+}
+
 /** The first wait after a refused handshake, and the longest. */
 export const RETRY_FIRST_MS = 1000;
 export const RETRY_MAX_MS = 30_000;
