@@ -126,7 +126,50 @@ describe('meetings, decisions and action items (PGlite)', () => {
     expect(await t.database.db.$count(schema.meetings)).toBe(before);
     // Default AMBER.
     const res = await as.coordinator!('POST', '/api/v1/meetings', body);
-    expect((res.body as { meeting: Meeting }).meeting.tlp).toBe('AMBER');
+    const made = (res.body as { meeting: Meeting }).meeting;
+    expect(made.tlp).toBe('AMBER');
+    // Changes that say nothing, or say it wrongly, are refused and change nothing.
+    const action = await addAction(made, 'EAST');
+    for (const [method, path, bad] of [
+      ['PATCH', `/api/v1/meetings/${made.id}`, {}],
+      ['PATCH', `/api/v1/meetings/${made.id}`, { status: 'postponed' }],
+      ['PATCH', `/api/v1/meetings/${made.id}`, { onWall: 'yes' }],
+      [
+        'PATCH',
+        `/api/v1/meetings/${made.id}`,
+        { agenda: [{ text: 'x', source: { kind: 'rumour', ref: 'x' } }] },
+      ],
+      ['POST', `/api/v1/meetings/${made.id}/decisions`, { text: '' }],
+      ['POST', `/api/v1/meetings/${made.id}/decisions`, { text: 5 }],
+      ['PATCH', `/api/v1/actions/${action.id}`, {}],
+      ['PATCH', `/api/v1/actions/${action.id}`, { dueAt: 'soon' }],
+      ['POST', `/api/v1/actions/${action.id}/done`, { note: 5 }],
+      ['POST', `/api/v1/actions/${action.id}/done`, { note: 'x', extra: true }],
+      ['GET', '/api/v1/actions?status=late', undefined],
+      ['GET', '/api/v1/meetings/not-a-uuid', undefined],
+    ] as const) {
+      const r = await as.coordinator!(method, path, bad);
+      expect(r.status, `${method} ${path} ${JSON.stringify(bad)}`).toBe(400);
+    }
+    // Dropping a centre that owns an action item is a conflict.
+    expect(
+      (await as.coordinator!('PATCH', `/api/v1/meetings/${made.id}`, { centres: ['SOUTH'] })).status,
+    ).toBe(409);
+    const [still] = await t.database.db.select().from(schema.meetings).where(eq(schema.meetings.id, made.id));
+    expect([still!.status, still!.onWall, still!.agenda, still!.centres]).toEqual([
+      'scheduled',
+      false,
+      [],
+      ['EAST'],
+    ]);
+    expect(
+      await t.database.db.$count(schema.meetingDecisions, eq(schema.meetingDecisions.meetingId, made.id)),
+    ).toBe(0);
+    const [open] = await t.database.db
+      .select()
+      .from(schema.actionItems)
+      .where(eq(schema.actionItems.id, action.id));
+    expect(open!.status).toBe('open');
   });
 
   test('agenda, decisions and action items; SOUTH marks its item done with a note, once', async () => {
@@ -213,8 +256,12 @@ describe('meetings, decisions and action items (PGlite)', () => {
       );
     }
     await live.board!.until((e) => e.filter((x) => x.type === 'action:done').length >= 1);
-    for (const e of live.board!.applied.filter((x) => x.type.startsWith('action:')))
-      expect(e.data).toEqual({ action: { centre: 'SOUTH' } });
+    // (Of every action item, AMBER ones included: the board counts them.)
+    const boardActions = live.board!.applied.filter((x) => x.type.startsWith('action:'));
+    for (const e of boardActions) expect(e.data).toEqual({ action: { centre: expect.any(String) } });
+    expect(boardActions.filter((e) => e.type === 'action:done').map((e) => e.data)).toEqual([
+      { action: { centre: 'SOUTH' } },
+    ]);
     expect(
       live['officer.west']!.applied.some(
         (e) => e.type === 'action:created' && (e.data as { action: ActionItem }).action.id === action.id,

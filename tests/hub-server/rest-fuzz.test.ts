@@ -54,6 +54,23 @@ const ROUTES: Array<[string, string, string?]> = [
   ['POST', '/api/v1/briefs/:id/attachments'],
   ['GET', '/api/v1/briefs/:id/attachments/:id'],
   ['DELETE', '/api/v1/briefs/:id/attachments/:id'],
+  ['GET', '/api/v1/board'],
+  ['GET', '/api/v1/board/performance'],
+  ['POST', '/api/v1/board/pairings'],
+  ['POST', '/api/v1/board/pairings/:id/claim', 'claim'],
+  ['GET', '/api/v1/board-devices'],
+  ['POST', '/api/v1/board-devices', 'device'],
+  ['POST', '/api/v1/board-devices/:id/revoke'],
+  ['GET', '/api/v1/meetings'],
+  ['POST', '/api/v1/meetings', 'meeting'],
+  ['GET', '/api/v1/meetings/suggestions'],
+  ['GET', '/api/v1/meetings/:id'],
+  ['PATCH', '/api/v1/meetings/:id', 'meetingPatch'],
+  ['POST', '/api/v1/meetings/:id/decisions', 'decision'],
+  ['POST', '/api/v1/meetings/:id/actions', 'action'],
+  ['GET', '/api/v1/actions'],
+  ['PATCH', '/api/v1/actions/:id', 'actionPatch'],
+  ['POST', '/api/v1/actions/:id/done', 'done'],
 ];
 
 /** The strings that broke the hub before: NUL, year 0, huge numbers, overlong UTF-8, prototype keys. */
@@ -106,6 +123,17 @@ const FIELDS = [
   'tags',
   'citedAlerts',
   'comment',
+  'startsAt',
+  'place',
+  'centres',
+  'agenda',
+  'onWall',
+  'status',
+  'text',
+  'dueAt',
+  'secret',
+  'code',
+  'name',
   '__proto__',
 ];
 const value = fc.oneof(hostileString, fc.jsonValue({ maxDepth: 2 }));
@@ -166,6 +194,21 @@ const VALID: Record<string, Record<string, unknown>> = {
   },
   briefPatch: { title: 'fuzz', tags: ['region:south'], revision: 1 },
   comment: { comment: 'c' },
+  claim: { secret: 's' },
+  device: { name: 'wall', code: '12345678' },
+  meeting: {
+    title: 'fuzz',
+    startsAt: '2026-12-20T09:00:00Z',
+    place: 'p',
+    centres: ['EAST', 'SOUTH'],
+    tlp: 'GREEN',
+    agenda: [{ text: 'a', source: { kind: 'sector', ref: 'NER' } }],
+  },
+  meetingPatch: { title: 'fuzz', status: 'in_progress', onWall: true, agenda: [{ text: 'b' }] },
+  decision: { text: 'd' },
+  action: { title: 'a', centre: 'EAST', dueAt: '2099-01-01T00:00:00Z' },
+  actionPatch: { title: 'a', dueAt: '2099-01-02T00:00:00Z' },
+  done: { note: 'n' },
 };
 /** Mostly the known-hostile strings: a random one rarely reaches the database through a schema. */
 const sharp = fc.oneof(
@@ -203,15 +246,18 @@ const QUERY_KEYS = [
   'period',
   'table',
   'category',
+  'meeting',
 ];
 const query = fc.dictionary(fc.constantFrom(...QUERY_KEYS), hostileString, { maxKeys: 4 });
 /** Real ids (an alert, a user the fuzz may change) so that writes reach the database. */
-const real = { alert: '', user: '', handover: '', brief: '' };
+const real = { alert: '', user: '', handover: '', brief: '', meeting: '', action: '' };
 const idSegment = fc.oneof(
   fc.constant('alert').map(() => real.alert),
   fc.constant('user').map(() => real.user),
   fc.constant('handover').map(() => real.handover),
   fc.constant('brief').map(() => real.brief),
+  fc.constant('meeting').map(() => real.meeting),
+  fc.constant('action').map(() => real.action),
   fc.uuid(),
   fc.constantFrom('%c0%ae', '%00', '..', '%2e%2e%2f', '%ff', 'x'.repeat(300)),
   fc.string().map(encodeURIComponent),
@@ -234,7 +280,7 @@ describe('REST fuzz: no input gets a 5xx', () => {
     const ids = await seedUsers(t.database);
     real.user = ids.get('board')!;
     tokens = [];
-    for (const u of ['officer.east', 'supervisor.west', 'analyst', 'admin'])
+    for (const u of ['officer.east', 'supervisor.west', 'analyst', 'admin', 'coordinator'])
       tokens.push((await login(t.url, u)).accessToken);
     const raised = await send('POST', '/api/v1/alerts', VALID.alert, tokens[0]);
     real.alert = (JSON.parse(raised.text) as { alert: { id: string } }).alert.id;
@@ -242,6 +288,10 @@ describe('REST fuzz: no input gets a 5xx', () => {
     real.handover = (JSON.parse(draft.text) as { handover: { id: string } }).handover.id;
     const brief = await send('POST', '/api/v1/briefs', VALID.brief, tokens[2]);
     real.brief = (JSON.parse(brief.text) as { brief: { id: string } }).brief.id;
+    const meeting = await send('POST', '/api/v1/meetings', VALID.meeting, tokens[4]);
+    real.meeting = (JSON.parse(meeting.text) as { meeting: { id: string } }).meeting.id;
+    const action = await send('POST', `/api/v1/meetings/${real.meeting}/actions`, VALID.action, tokens[4]);
+    real.action = (JSON.parse(action.text) as { action: { id: string } }).action.id;
   });
   afterAll(() => t?.close());
 
