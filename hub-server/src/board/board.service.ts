@@ -52,6 +52,9 @@ export class BoardService {
     const p = auth.principal;
     await enforce(this.failures, auth, source, canReadBoard(p), 'board.read', { type: 'board' });
     const now = this.clock();
+    // The head first: whatever the reads below miss was committed after it, and a wall that
+    // resumes from it is sent that event and asks again.
+    const head = await this.database.asUser(p, (tx) => committedHead(tx));
     const joint = this.centres.all.filter((c) => c.kind === 'joint');
     const [shifts, impact, online] = await Promise.all([
       this.handovers.shifts(auth),
@@ -70,7 +73,6 @@ export class BoardService {
         .groupBy(actionItems.centre),
     );
     const picture = await this.database.asUser(p, async (tx) => {
-      const head = await committedHead(tx);
       const open = await tx
         .select({ centre: alerts.centre, severity: alerts.severity, n: count() })
         .from(alerts)
@@ -101,7 +103,6 @@ export class BoardService {
       const presence = await tx.select().from(centrePresence);
       const meetings = await this.meetings.current(p, tx);
       return {
-        head,
         open,
         pastDeadline: rowsOf<{ centre: string; n: number }>(pastDeadline),
         acks: rowsOf<{ centre: string; n: number; median: number | null }>(acks),
@@ -141,7 +142,7 @@ export class BoardService {
     return {
       at: now.toISOString(),
       timeZone: this.timeZone,
-      head: picture.head,
+      head,
       centres,
       alerts: picture.ticker.map((a) => alertForReader(p, a)),
       sectors: impact.sectors,
