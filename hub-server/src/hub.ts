@@ -31,6 +31,7 @@ import { eventsSocket } from './events/events.socket.ts';
 import type { SkippedEvent } from './events/events.service.ts';
 import { ReceiptsService } from './events/receipts.service.ts';
 import { LeaderWorkers } from './workers.ts';
+import { HubNodes } from './presence/hub-nodes.ts';
 import { DatabaseHealth } from './db/database-health.ts';
 import { FailureAudit } from './audit/failure-audit.ts';
 import { AuditCheckpoints, checkpointFile } from './audit/audit-checkpoints.ts';
@@ -124,7 +125,6 @@ export function createHub({ config, database, logger, clock = () => new Date() }
     logger.child({ domain: 'events' }),
     config.TANSIQ_EVENT_POLL_MS,
   );
-  const committed = () => void tailer.poke();
   const failures = new FailureAudit(db);
   const checkpoints = new AuditCheckpoints(
     db,
@@ -133,31 +133,28 @@ export function createHub({ config, database, logger, clock = () => new Date() }
     logger.child({ domain: 'audit' }),
     config.TANSIQ_AUDIT_CHECKPOINT_SECONDS * 1000,
   );
-  const auth = new AuthService(db, tokens, config, committed, logger.child({ domain: 'auth' }), failures);
+  const auth = new AuthService(db, tokens, config, logger.child({ domain: 'auth' }), failures);
   const usersService = new UsersService(db, auth);
   const alerts = new AlertsService(
     database,
     centres,
     config.TANSIQ_ACK_DEADLINES,
-    committed,
     failures,
     config.TANSIQ_REOPEN_WINDOW_MINUTES,
   );
-  const receipts = new ReceiptsService(database, committed);
+  const receipts = new ReceiptsService(database);
   const calendar = new ShiftCalendar(config.TANSIQ_SHIFTS, config.TANSIQ_TIMEZONE);
   const handovers = new HandoversService(
     database,
     centres,
     calendar,
     config.TANSIQ_HANDOVER_GRACE_MINUTES,
-    committed,
     failures,
     clock,
   );
   const briefs = new BriefsService(
     database,
     centres,
-    committed,
     failures,
     config.TANSIQ_MAX_ATTACHMENT_MB * 1024 * 1024,
   );
@@ -166,7 +163,6 @@ export function createHub({ config, database, logger, clock = () => new Date() }
   const meetings = new MeetingsService(
     database,
     centres,
-    committed,
     failures,
     {
       overdueHandovers: async (auth) =>
@@ -176,9 +172,12 @@ export function createHub({ config, database, logger, clock = () => new Date() }
     },
     clock,
   );
-  // A console of the centre is connected now (the sockets of this process; see issue on presence).
-  const centreConnected = async (centre: string) =>
-    io !== null && (await io.in(`centre:${centre}`).fetchSockets()).length > 0;
+  // The centres with a console connected to this process or to another live hub process.
+  const nodes = new HubNodes(database, () =>
+    [...(io?.of('/').adapter.rooms.keys() ?? [])]
+      .filter((r) => r.startsWith('centre:'))
+      .map((r) => r.slice(7)),
+  );
   const board = new BoardService(
     database,
     centres,
@@ -186,7 +185,7 @@ export function createHub({ config, database, logger, clock = () => new Date() }
     handovers,
     meetings,
     failures,
-    centreConnected,
+    () => nodes.connected(),
     config.TANSIQ_TIMEZONE,
     clock,
   );
@@ -254,11 +253,10 @@ export function createHub({ config, database, logger, clock = () => new Date() }
   const workers = new LeaderWorkers({
     database,
     centres,
-    io: sockets,
+    nodes,
     config,
     calendar,
     clock,
-    committed,
     overdueActions: () => meetings.announceOverdue(),
     logger: logger.child({ domain: 'workers' }),
     onRound: () => metrics.leaderRounds.inc(),

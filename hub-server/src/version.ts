@@ -1,4 +1,7 @@
-import { createRequire } from 'node:module';
+import fs from 'node:fs';
+import path from 'node:path';
+import { hubServerRoot } from './paths.ts';
 
-const require = createRequire(import.meta.url);
-export const hubVersion: string = (require('../package.json') as { version: string }).version;
+export const hubVersion: string = (
+  JSON.parse(fs.readFileSync(path.join(hubServerRoot, 'package.json'), 'utf8')) as { version: string }
+).version;

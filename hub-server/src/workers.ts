@@ -2,10 +2,10 @@ import type { Config } from './config/config.ts';
 import type { Database } from './db/database.ts';
 import type { Leadership } from './db/leader.ts';
 import type { Logger } from './logger.ts';
-import type { HubIo } from './realtime/socket-server.ts';
 import type { CentresCache } from './centres/centres.cache.ts';
+import type { HubNodes } from './presence/hub-nodes.ts';
 import { escalateDueDeadlines } from './alerts/escalation.worker.ts';
-import { checkPresence } from './presence/presence.worker.ts';
+import { PresenceWorker } from './presence/presence.worker.ts';
 import { announceOverdueHandovers } from './handovers/overdue.worker.ts';
 import type { ShiftCalendar } from './handovers/shifts.ts';
 
@@ -19,6 +19,9 @@ export class LeaderWorkers {
   private running: Promise<void> | null = null;
   private stopped = false;
   private lastRoundAt = 0;
+  private presence: PresenceWorker | null = null;
+  /** Centre and shift pairs whose handover is settled (accepted or announced overdue): not read again. */
+  private readonly handoversSettled = new Set<string>();
   /** Leader rounds completed, and the longest wait between two (a starved leader shows here). */
   readonly stats = { rounds: 0, longestGapMs: 0 };
 
@@ -26,11 +29,11 @@ export class LeaderWorkers {
     private readonly deps: {
       database: Database;
       centres: CentresCache;
-      io: HubIo;
+      /** This process's row among the hub processes (written every round, by every process). */
+      nodes: HubNodes;
       config: Config;
       calendar: ShiftCalendar;
       clock: () => Date;
-      committed: () => void;
       /** Announces action items gone past due (once each); resolves with how many. */
       overdueActions: () => Promise<number>;
       logger: Logger;
@@ -63,18 +66,21 @@ export class LeaderWorkers {
     overdue: number;
     actionsOverdue: number;
   }> {
-    const { database, centres, io, config, calendar, clock, committed, logger } = this.deps;
+    const { database, centres, nodes, config, calendar, clock, logger } = this.deps;
     const idle = { leader: false, escalated: 0, announced: 0, overdue: 0, actionsOverdue: 0 };
     try {
-      if (!(await this.leadership?.check())) return idle;
+      await nodes.report();
+      if (!(await this.leadership?.check())) {
+        this.presence?.forget();
+        return idle;
+      }
+      this.presence ??= new PresenceWorker(database, config.TANSIQ_CENTRE_SILENT_AFTER);
       const escalated = await escalateDueDeadlines(database);
-      const announced = await checkPresence(
-        database,
+      // A centre is called silent only while one of its shifts is on.
+      const announced = await this.presence.check(
         centres.joint(),
-        async (centre) => (await io.in(`centre:${centre}`).fetchSockets()).length > 0,
-        config.TANSIQ_CENTRE_SILENT_AFTER,
-        // A centre is called silent only while one of its shifts is on.
-        () => calendar.current(clock()) !== null,
+        await nodes.connected(),
+        calendar.current(clock()) !== null,
       );
       const overdue = await announceOverdueHandovers(
         database,
@@ -82,10 +88,9 @@ export class LeaderWorkers {
         calendar,
         config.TANSIQ_HANDOVER_GRACE_MINUTES,
         clock(),
+        this.handoversSettled,
       );
-      // Commits and announces by itself.
       const actionsOverdue = await this.deps.overdueActions();
-      if (escalated + announced + overdue > 0) committed();
       this.countRound();
       return { leader: true, escalated, announced, overdue, actionsOverdue };
     } catch (err) {
@@ -107,5 +112,6 @@ export class LeaderWorkers {
     clearTimeout(this.timer);
     await this.running;
     await this.leadership?.release();
+    await this.deps.nodes.remove().catch(() => undefined);
   }
 }

@@ -4,7 +4,7 @@ import type { BurstResult } from './crash-burst.ts';
 
 /** The receivers of a crash burst and what they may read of EAST's alerts to WEST (DESIGN's table). */
 export const burstReceivers = ['officer.west', 'analyst', 'coordinator', 'officer.south'];
-const mayRead: Record<string, (tlp: string) => boolean> = {
+export const mayRead: Record<string, (tlp: string) => boolean> = {
   'officer.west': () => true,
   analyst: (tlp) => tlp !== 'RED',
   coordinator: (tlp) => tlp !== 'RED',

@@ -17,9 +17,20 @@ export class LiveClient {
   private held: HubEvent[] = [];
   private readonly seen = new Set<number>();
 
-  constructor(url: string, token: string | (() => string), options: { reconnection?: boolean } = {}) {
+  constructor(
+    url: string,
+    token: string | (() => string),
+    options: {
+      reconnection?: boolean;
+      /** Long-polling only (no upgrade), or WebSocket only (the default). */
+      transport?: 'websocket' | 'polling';
+      /** Sent with every request (the console's `affinity` key behind a load balancer). */
+      query?: Record<string, string>;
+    } = {},
+  ) {
     this.socket = connect(url, {
-      transports: ['websocket'],
+      transports: [options.transport ?? 'websocket'],
+      ...(options.query ? { query: options.query } : {}),
       reconnection: options.reconnection ?? false,
       reconnectionDelay: 100,
       reconnectionDelayMax: 500,

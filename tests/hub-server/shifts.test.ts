@@ -69,6 +69,9 @@ test('centre presence calls a centre silent only while one of its shifts is on',
     await coordinator.resume();
     expect(coordinator.ofType('centre:silent')).toEqual([]);
     now = new Date('2026-12-01T08:30:00Z');
+    // The shift's first round starts the clock of silence; a minute later (moved back in the rows)…
+    await t.hub.workers.tick();
+    expect(coordinator.ofType('centre:silent')).toEqual([]);
     await t.database.db.update(schema.centrePresence).set({ lastSeenAt: new Date(Date.now() - 60_000) });
     await t.hub.workers.tick();
     await coordinator.until((e) => e.filter((x) => x.type === 'centre:silent').length === 3);

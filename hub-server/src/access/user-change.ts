@@ -6,10 +6,10 @@ import type { AuthContext } from '../auth/auth.service.ts';
 
 /**
  * Runs a user's change in one transaction under their claims. A policy refusal rolls it back and is
- * then audited (outside the transaction, which is gone); `committed` tells the event tailer to look.
+ * then audited (outside the transaction, which is gone).
  */
 export async function userChange<T>(
-  deps: { database: Database; failures: FailureAudit; committed: () => void },
+  deps: { database: Database; failures: FailureAudit },
   auth: AuthContext,
   source: string | null,
   fn: (tx: AppTx, p: Principal) => Promise<T>,
@@ -29,8 +29,6 @@ export async function userChange<T>(
       );
     }
     throw err;
-  } finally {
-    deps.committed();
   }
 }
 

@@ -105,7 +105,6 @@ export class AlertsService {
     private readonly centres: CentresCache,
     private readonly deadlines: AckDeadlines,
     /** Called after every commit that appended events (the tailer delivers them). */
-    readonly committed: () => void,
     readonly failures: FailureAudit,
     /** How long after closing the origin's supervisor may reopen an alert (TANSIQ_REOPEN_WINDOW_MINUTES). */
     private readonly reopenWindowMinutes = 1440,

@@ -52,7 +52,6 @@ export class AuthService {
     private readonly tokens: AccessTokens,
     private readonly config: Config,
     /** Called after a commit that appended events (the tailer delivers them). */
-    private readonly committed: () => void,
     private readonly logger: Logger,
     private readonly failures: FailureAudit,
   ) {
@@ -278,13 +277,12 @@ export class AuthService {
       });
       await appendEvent(tx, { type: SESSION_ENDED, audience: 'hub', data: { sessionId } });
     });
-    this.committed();
   }
 
   /**
    * Ends every open session of a user inside the caller's transaction (the change that requires it),
    * and tells every hub process to close the user's sockets. Call it last in the transaction (it
-   * appends an event), and `announceUserSessionsEnded` after the commit.
+   * appends an event); every process closes the user's sockets when it reads the event.
    */
   async endUserSessions(tx: AppTx, userId: string, reason: string): Promise<void> {
     await tx
@@ -292,10 +290,6 @@ export class AuthService {
       .set({ revokedAt: sql`now()`, revokedReason: reason })
       .where(and(eq(sessions.userId, userId), isNull(sessions.revokedAt)));
     await appendEvent(tx, { type: SESSION_ENDED, audience: 'hub', data: { userId } });
-  }
-
-  announceUserSessionsEnded(): void {
-    this.committed();
   }
 
   private principalOf(user: typeof users.$inferSelect): Principal & { username: string } {

@@ -270,7 +270,6 @@ export class BoardDevicesService {
       });
       await this.auth.endUserSessions(tx, device.userId, 'device_revoked');
     });
-    this.auth.announceUserSessionsEnded();
   }
 }
 

@@ -42,8 +42,8 @@ export class BoardService {
     private readonly handovers: HandoversService,
     private readonly meetings: MeetingsService,
     private readonly failures: FailureAudit,
-    /** Whether a console of the centre is connected now. */
-    private readonly connected: (centre: string) => Promise<boolean>,
+    /** The centres with a console connected to any hub process now. */
+    private readonly connected: () => Promise<Set<string>>,
     private readonly timeZone: string,
     private readonly clock: () => Date = () => new Date(),
   ) {}
@@ -59,7 +59,7 @@ export class BoardService {
     const [shifts, impact, online] = await Promise.all([
       this.handovers.shifts(auth),
       this.alertsService.impact(auth),
-      Promise.all(joint.map((c) => this.connected(c.code))),
+      this.connected(),
     ]);
     const actionCounts = await this.database.asSystem((tx) =>
       tx
@@ -113,7 +113,7 @@ export class BoardService {
       };
     });
 
-    const centres: BoardCentre[] = joint.map((c, i) => {
+    const centres: BoardCentre[] = joint.map((c) => {
       const openBy = zeroes();
       for (const r of picture.open.filter((r) => r.centre === c.code)) openBy[r.severity] = r.n;
       const ack = picture.acks.find((r) => r.centre === c.code);
@@ -123,7 +123,7 @@ export class BoardService {
         code: c.code,
         nameAr: c.nameAr,
         nameEn: c.nameEn,
-        connected: online[i] ?? false,
+        connected: online.has(c.code),
         silentSince: picture.presence.find((r) => r.centre === c.code)?.silentSince?.toISOString() ?? null,
         shift: {
           shift: shift?.shift ?? null,

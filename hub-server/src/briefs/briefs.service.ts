@@ -75,7 +75,6 @@ export class BriefsService {
   constructor(
     readonly database: Database,
     private readonly centres: CentresCache,
-    readonly committed: () => void,
     readonly failures: FailureAudit,
     readonly maxAttachmentBytes: number,
     private readonly now: () => Date = () => new Date(),

@@ -1,9 +1,7 @@
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { isTimeZone, parseShifts } from '../handovers/shifts.ts';
-
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+import { repoRoot } from '../paths.ts';
 
 const port = whole('an integer', 0, 65535);
 
@@ -62,6 +60,11 @@ export const configSchema = z.object({
     .min(1, 'expected a directory path')
     .default('./data')
     .describe('Directory of the embedded PGlite database (used when DATABASE_URL is unset)'),
+  TANSIQ_PGLITE_BUFFERS_MB: whole('megabytes', 1, 4096)
+    .default(32)
+    .describe(
+      "The embedded database's page cache (shared_buffers) in MB; the operating system caches the files too",
+    ),
   TANSIQ_DEMO_DATA: z
     .enum(['auto', 'on', 'off'], { error: 'expected auto, on or off' })
     .default('auto')
@@ -163,9 +166,11 @@ export const configSchema = z.object({
   TANSIQ_WORKER_INTERVAL_MS: whole('milliseconds', 50, 60000)
     .default(1000)
     .describe('How often the leader hub checks deadlines and centre presence'),
-  TANSIQ_EVENT_POLL_MS: whole('milliseconds', 10, 10000)
-    .default(250)
-    .describe('How often a hub reads the event log for events other hub processes committed'),
+  TANSIQ_EVENT_POLL_MS: whole('milliseconds', 10, 60000)
+    .default(5000)
+    .describe(
+      'How often a hub reads the event log without being told of a commit (a safety net: commits are announced by LISTEN/NOTIFY)',
+    ),
   TANSIQ_SOCKET_BUDGET_PER_10S: whole('an integer', 10, 1000000)
     .default(300)
     .describe(

@@ -10,8 +10,21 @@ export function quoteIdent(name: string): string {
 /**
  * Makes sure the application role exists with no power beyond its table grants (no superuser,
  * no BYPASSRLS, no role or database creation). `passwordLiteral` is an already-escaped SQL literal.
+ * One transaction: other hub processes on the same database keep using the role while this one
+ * starts, and must never see it between the REVOKE and the GRANTs.
  */
 export async function ensureAppRole(exec: Exec, role: string, passwordLiteral?: string): Promise<void> {
+  await exec('begin');
+  try {
+    await grantAppRole(exec, role, passwordLiteral);
+    await exec('commit');
+  } catch (err) {
+    await exec('rollback').catch(() => undefined);
+    throw err;
+  }
+}
+
+async function grantAppRole(exec: Exec, role: string, passwordLiteral?: string): Promise<void> {
   const ident = quoteIdent(role);
   const { rows } = await exec('select 1 from pg_roles where rolname = $1', [role]);
   if (rows.length === 0) await exec(`create role ${ident} login`);

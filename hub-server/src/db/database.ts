@@ -23,6 +23,12 @@ export interface Database {
   asSystem<T>(fn: (tx: AppTx) => Promise<T>): Promise<T>;
   /** A fresh claim on leadership among hub processes sharing this database. */
   leadership(): Leadership;
+  /**
+   * Calls `wake` whenever events commit, on any process sharing this database (PostgreSQL
+   * LISTEN/NOTIFY on the `tansiq_events` channel), and once more after a lost listening connection
+   * is back (notifications sent meanwhile are lost). Resolves with a function that stops listening.
+   */
+  onEventsCommitted(wake: () => void): Promise<() => Promise<void>>;
   /** Resolves when the database answers a trivial query; rejects otherwise. */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -8,7 +8,7 @@ import { openPostgres } from './postgres.ts';
 export async function openDatabase(config: Config, logger: Logger): Promise<Database> {
   if (!config.DATABASE_URL) {
     logger.info({ dataDir: config.TANSIQ_DATA_DIR }, 'opening embedded PGlite database');
-    return openPglite({ dataDir: config.TANSIQ_DATA_DIR });
+    return openPglite({ dataDir: config.TANSIQ_DATA_DIR, buffersMb: config.TANSIQ_PGLITE_BUFFERS_MB });
   }
   logger.info('opening PostgreSQL server database');
   return openPostgres({

@@ -1,3 +1,6 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { Worker } from 'node:worker_threads';
 import { PGlite } from '@electric-sql/pglite';
 import { drizzle } from 'drizzle-orm/pglite';
 import { migrate } from 'drizzle-orm/pglite/migrator';
@@ -6,6 +9,7 @@ import { migrationsFolder } from './migrations.ts';
 import { claimsTransaction, type Database } from './database.ts';
 import { ensureAppRole } from './app-role.ts';
 import { soleLeader } from './leader.ts';
+import { EVENTS_CHANNEL } from './events-listener.ts';
 
 const EMBEDDED_APP_ROLE = 'tansiq_app';
 
@@ -14,6 +18,31 @@ export interface PgliteOptions {
   dataDir?: string;
   /** Start from a dump made by `PGlite.dumpDataDir()` (tests clone a migrated template this way). */
   loadDataDir?: Blob | File;
+  /** The database's page cache (shared_buffers), in MB; PostgreSQL's default 128 when unset. */
+  buffersMb?: number;
+}
+
+/**
+ * Creates a new data directory in a worker thread. Creating one (initdb) grows PGlite's WebAssembly
+ * memory to about 600 MB, which is never given back; a thread's memory goes when the thread ends,
+ * and the hub then opens the directory with the memory an existing database needs (about 150 MB).
+ */
+async function createDataDir(dataDir: string): Promise<void> {
+  if (fs.existsSync(path.join(dataDir, 'PG_VERSION'))) return;
+  const pglite = import.meta.resolve('@electric-sql/pglite');
+  const worker = new Worker(
+    `import(${JSON.stringify(pglite)}).then(async ({ PGlite }) => {
+       const db = new PGlite({ dataDir: ${JSON.stringify(dataDir)} });
+       await db.waitReady;
+       await db.close();
+     }).then(() => process.exit(0), (err) => { console.error(err); process.exit(1); });`,
+    { eval: true },
+  );
+  const code = await new Promise<number>((resolve, reject) => {
+    worker.once('error', reject);
+    worker.once('exit', resolve);
+  });
+  if (code !== 0) throw new Error(`creating the embedded database in ${dataDir} failed`);
 }
 
 /**
@@ -27,9 +56,13 @@ export interface EmbeddedDatabase extends Database {
 }
 
 export async function openPglite(options: PgliteOptions = {}): Promise<EmbeddedDatabase> {
+  if (options.dataDir && !options.loadDataDir) await createDataDir(options.dataDir);
   const client = new PGlite({
     ...(options.dataDir ? { dataDir: options.dataDir } : {}),
     ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
+    ...(options.buffersMb
+      ? { startParams: [...PGlite.defaultStartParams, '-c', `shared_buffers=${options.buffersMb}MB`] }
+      : {}),
   });
   await client.waitReady;
   const db = drizzle({ client, schema });
@@ -42,6 +75,12 @@ export async function openPglite(options: PgliteOptions = {}): Promise<EmbeddedD
     db,
     ...claimsTransaction((fn) => db.transaction(fn), EMBEDDED_APP_ROLE),
     leadership: () => soleLeader,
+    // PGlite delivers its own connection's notifications after each commit.
+    async onEventsCommitted(wake) {
+      const unlisten = await client.listen(EVENTS_CHANNEL, () => wake());
+      // A database closed first has stopped listening with it.
+      return () => (client.closed ? Promise.resolve() : unlisten().catch(() => undefined));
+    },
     async ping() {
       await client.query('select 1');
     },

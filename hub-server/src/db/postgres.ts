@@ -7,6 +7,7 @@ import { claimsTransaction, type AppDb, type Database, type TransactionRunner } 
 import { classifyDatabaseError } from './db-errors.ts';
 import { ensureAppRole, type Exec } from './app-role.ts';
 import { advisoryLeader } from './leader.ts';
+import { listenForEvents } from './events-listener.ts';
 import type { Logger } from '../logger.ts';
 
 export interface PostgresOptions {
@@ -155,6 +156,7 @@ export async function openPostgres(options: PostgresOptions): Promise<Database> 
     db,
     ...claimsTransaction(transactions, null, pooledTransactions(systemPool)),
     leadership: () => advisoryLeader(appUrl),
+    onEventsCommitted: (wake) => listenForEvents(appUrl, wake, options.logger),
     async ping() {
       await systemPool.query('select 1');
     },

@@ -7,7 +7,7 @@ export { alerts } from '../alerts/alerts.table.ts';
 export { briefs, briefThread, briefAttachments } from '../briefs/briefs.table.ts';
 export { alertAcks, alertUpdates, alertDeliveries, alertDeadlines } from '../alerts/alert-activity.table.ts';
 export { events } from '../events/events.table.ts';
-export { centrePresence } from '../presence/presence.table.ts';
+export { centrePresence, hubNodes } from '../presence/presence.table.ts';
 export { handovers, handoverThread, handoverAddenda, handoverOverdue } from '../handovers/handovers.table.ts';
 export { meetings, meetingDecisions, actionItems } from '../meetings/meetings.table.ts';
 export { boardDevices, boardPairings } from '../board/board-devices.table.ts';

@@ -11,6 +11,9 @@ const BATCH = 500;
  * hub process tails the same log, so an event reaches the sockets of every process even when the
  * process that wrote it died between commit and delivery. Because numbers follow commit order, the
  * tailer never passes over an event that commits later.
+ *
+ * It reads when the database announces a commit (LISTEN/NOTIFY, on every process at once) and, as a
+ * safety net for a notification lost with its connection, every `pollMs`.
  */
 export class EventTailer {
   private position = 0;
@@ -18,6 +21,7 @@ export class EventTailer {
   private again = false;
   private timer: NodeJS.Timeout | undefined;
   private stopped = false;
+  private unlisten: (() => Promise<void>) | null = null;
 
   constructor(
     private readonly database: Database,
@@ -35,6 +39,7 @@ export class EventTailer {
   async start(): Promise<void> {
     const [row] = await this.database.asSystem((tx) => tx.select({ seq: max(events.seq) }).from(events));
     this.position = row?.seq ?? 0;
+    this.unlisten = await this.database.onEventsCommitted(() => void this.poke());
     const tick = () => {
       if (this.stopped) return;
       this.timer = setTimeout(() => void this.poke().finally(tick), this.pollMs);
@@ -42,7 +47,7 @@ export class EventTailer {
     tick();
   }
 
-  /** Reads what has been committed since the last read; call after a local commit. */
+  /** Reads what has been committed since the last read. */
   poke(): Promise<void> {
     if (this.running) {
       this.again = true;
@@ -78,6 +83,7 @@ export class EventTailer {
   async stop(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.timer);
+    await this.unlisten?.();
     await this.running;
   }
 }

@@ -13,10 +13,7 @@ import { events } from './events.table.ts';
  * and announces it (`alert:delivered`) to everyone who may see the alert.
  */
 export class ReceiptsService {
-  constructor(
-    private readonly database: Database,
-    private readonly committed: () => void,
-  ) {}
+  constructor(private readonly database: Database) {}
 
   /** The alerts created in (after, upTo] and addressed to the caller's centre reached one of its consoles. */
   async record(auth: AuthContext, after: number, upTo: number): Promise<void> {
@@ -50,13 +47,13 @@ export class ReceiptsService {
     const { principal } = auth;
     if (principal.centre === null || alertIds.length === 0) return;
     const centre = principal.centre;
-    const appended = await this.database.asUser(principal, async (tx) => {
+    await this.database.asUser(principal, async (tx) => {
       const addressed = await tx
         .select({ id: alerts.id })
         .from(alerts)
         .where(and(inArray(alerts.id, [...new Set(alertIds)]), sql`${centre} = any(${alerts.recipients})`));
       const ids = addressed.map((a) => a.id).sort();
-      if (ids.length === 0) return 0;
+      if (ids.length === 0) return;
       // One statement, in id order, before any event: an acknowledgement of the same centre holds
       // the alert row and may wait on one of these rows, never the other way round.
       const fresh = await tx
@@ -64,7 +61,6 @@ export class ReceiptsService {
         .values(ids.map((alertId) => ({ alertId, centre })))
         .onConflictDoNothing()
         .returning();
-      let count = 0;
       for (const delivery of fresh.sort((a, b) => a.alertId.localeCompare(b.alertId))) {
         const alert = await loadAlert(tx, delivery.alertId);
         if (!alert) continue;
@@ -72,10 +68,7 @@ export class ReceiptsService {
           tx,
           alertEvent('alert:delivered', alert, { centre, at: delivery.at.toISOString() }),
         );
-        count++;
       }
-      return count;
     });
-    if (appended > 0) this.committed();
   }
 }

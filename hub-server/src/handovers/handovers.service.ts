@@ -83,7 +83,6 @@ export class HandoversService {
     private readonly centres: CentresCache,
     readonly calendar: ShiftCalendar,
     private readonly graceMinutes: number,
-    readonly committed: () => void,
     readonly failures: FailureAudit,
     private readonly now: () => Date = () => new Date(),
   ) {}
@@ -95,7 +94,6 @@ export class HandoversService {
       this.centres,
       this.calendar,
       this.graceMinutes,
-      this.committed,
       this.failures,
       now,
     );

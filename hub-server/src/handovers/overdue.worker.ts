@@ -10,6 +10,8 @@ import type { ShiftCalendar } from './shifts.ts';
  * Announces `handover:overdue` for each joint centre whose last ended shift has no accepted
  * handover `graceMinutes` after it ended. The handover_overdue row is claimed in the same
  * transaction as the event, so a restart or a second hub process never announces it twice.
+ * `settled` remembers the centre and shift pairs found accepted or already announced, which cannot
+ * change any more: the next rounds of the same shift read nothing for them.
  */
 export async function announceOverdueHandovers(
   database: Database,
@@ -17,12 +19,18 @@ export async function announceOverdueHandovers(
   calendar: ShiftCalendar,
   graceMinutes: number,
   now: Date = new Date(),
+  settled: Set<string> = new Set(),
 ): Promise<number> {
   const shift = calendar.previous(now);
   if (now.getTime() < shift.end.getTime() + graceMinutes * 60_000) return 0;
-  return database.asSystem(async (tx) => {
+  const key = (centre: string) => `${centre}@${shift.start.toISOString()}`;
+  const open = jointCentres.filter((centre) => !settled.has(key(centre)));
+  if (open.length === 0) return 0;
+  // Pairs of earlier shifts are of no use any more.
+  for (const k of settled) if (!k.endsWith(`@${shift.start.toISOString()}`)) settled.delete(k);
+  const announced = await database.asSystem(async (tx) => {
     let announced = 0;
-    for (const centre of jointCentres) {
+    for (const centre of open) {
       const [accepted] = await tx
         .select({ id: handovers.id })
         .from(handovers)
@@ -56,4 +64,7 @@ export async function announceOverdueHandovers(
     }
     return announced;
   });
+  // Announced in a transaction that committed: settled too.
+  for (const centre of open) settled.add(key(centre));
+  return announced;
 }

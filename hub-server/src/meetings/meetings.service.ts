@@ -86,7 +86,6 @@ export class MeetingsService {
   constructor(
     readonly database: Database,
     private readonly centres: CentresCache,
-    readonly committed: () => void,
     readonly failures: FailureAudit,
     private readonly picture: PictureSources,
     private readonly clock: () => Date = () => new Date(),
@@ -505,7 +504,6 @@ export class MeetingsService {
       }
       return marked.length;
     });
-    if (n > 0) this.committed();
     return n;
   }
 

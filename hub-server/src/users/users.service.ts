@@ -44,7 +44,7 @@ export class UsersService {
 
   /** A change of role, centre or a disable ends the user's sessions at once (REST and sockets). */
   async update(id: string, patch: PatchUser, actor: Actor): Promise<User> {
-    const { user, endsSessions } = await this.db.transaction(async (tx) => {
+    return this.db.transaction(async (tx) => {
       const [current] = await tx.select().from(users).where(eq(users.id, id)).for('update');
       if (!current) throw errors.notFound('no such user');
       await refuseDeviceUser(tx, id);
@@ -95,10 +95,8 @@ export class UsersService {
       });
       // Last: it appends an event, and event writers go one at a time from here to the commit.
       if (endsSessions) await this.auth.endUserSessions(tx, id, 'account_changed');
-      return { user: toUser(row!), endsSessions };
+      return toUser(row!);
     });
-    if (endsSessions) this.auth.announceUserSessionsEnded();
-    return user;
   }
 
   async resetPassword(id: string, password: string, actor: Actor): Promise<void> {
@@ -119,7 +117,6 @@ export class UsersService {
       });
       await this.auth.endUserSessions(tx, id, 'password_reset');
     });
-    this.auth.announceUserSessionsEnded();
   }
 }
 

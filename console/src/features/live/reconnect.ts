@@ -4,6 +4,15 @@ import type { ClientToServerEvents, ServerToClientEvents } from '@tansiq/shared'
 export type HubSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
 /**
+ * A random key of this page, sent with every Socket.IO request: behind a load balancer with several
+ * hub processes, the handshake, each long-polling request and the upgrade all reach the same
+ * process (deploy/nginx/tansiq.conf hashes on it). Not a secret and not an identity.
+ */
+const affinity = Array.from(crypto.getRandomValues(new Uint8Array(8)), (b) =>
+  b.toString(16).padStart(2, '0'),
+).join('');
+
+/**
  * The console's connection to the hub (the live store's and the wall board's), not yet connected.
  * The hub's heartbeat calls a dead link within 8 s (TANSIQ_PING_INTERVAL_MS + _TIMEOUT_MS). While
  * it is dead, each try gives up after 4 s and the next follows within 1–3 s, so a returning link is
@@ -12,6 +21,7 @@ export type HubSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 export function hubSocket(token: () => string | null): HubSocket {
   return io({
     autoConnect: false,
+    query: { affinity },
     auth: (cb) => cb({ token: token() ?? '' }),
     timeout: 4000,
     reconnectionDelay: 1000,

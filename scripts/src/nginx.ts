@@ -1,0 +1,92 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs/promises';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const deployConf = path.resolve(
+  path.dirname(fileURLToPath(import.meta.url)),
+  '../../deploy/nginx/tansiq.conf',
+);
+
+export interface RunningNginx {
+  /** http://127.0.0.1:PORT, the address consoles and REST clients use. */
+  url: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Debian's nginx with the repository's own configuration (deploy/nginx/tansiq.conf), changed only
+ * where a test or a benchmark must: the hub ports in both upstreams and the port it listens on.
+ * Runs in the foreground with its files in a temporary directory.
+ */
+export async function startNginx(
+  hubPorts: number[],
+  options: { listenPort?: number } = {},
+): Promise<RunningNginx> {
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'tansiq-nginx-'));
+  const port = options.listenPort ?? (await freePort());
+  const conf = await fs.readFile(deployConf, 'utf8');
+  const servers = (line: string) =>
+    hubPorts.map((p) => line.replace(/127\.0\.0\.1:\d+/, `127.0.0.1:${p}`)).join('\n');
+  // Each upstream's run of `server` lines becomes one line per hub port.
+  const site = conf
+    .replace(/(^ *server 127\.0\.0\.1:\d+[^\n]*\n)+/gm, (run) => `${servers(run.split('\n')[0]!)}\n`)
+    .replace(/listen 80;/, `listen 127.0.0.1:${port};`);
+  if (!site.includes(`127.0.0.1:${hubPorts[0]}`))
+    throw new Error('deploy/nginx/tansiq.conf has no upstream server lines');
+  await fs.writeFile(path.join(dir, 'tansiq.conf'), site);
+  await fs.writeFile(
+    path.join(dir, 'nginx.conf'),
+    [
+      'worker_processes 1;',
+      'daemon off;',
+      'user root;',
+      `pid ${dir}/nginx.pid;`,
+      `error_log ${dir}/error.log error;`,
+      'events { worker_connections 8192; }',
+      'http {',
+      '  access_log off;',
+      ...['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map((t) => `  ${t}_temp_path ${dir}/${t};`),
+      `  include ${dir}/tansiq.conf;`,
+      '}',
+      '',
+    ].join('\n'),
+  );
+  const child: ChildProcess = spawn('nginx', ['-p', dir, '-c', path.join(dir, 'nginx.conf')], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr?.on('data', (c: Buffer) => (stderr += c.toString()));
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const url = `http://127.0.0.1:${port}`;
+  for (let i = 0; ; i++) {
+    const up = await new Promise<boolean>((resolve) => {
+      const s = net.connect(port, '127.0.0.1', () => {
+        s.end();
+        resolve(true);
+      });
+      s.once('error', () => resolve(false));
+    });
+    if (up) break;
+    if (child.exitCode !== null || i > 100) throw new Error(`nginx did not start: ${stderr}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return {
+    url,
+    async stop() {
+      child.kill('SIGQUIT');
+      await exited;
+      await fs.rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function freePort(): Promise<number> {
+  const s = net.createServer();
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+  const { port } = s.address() as net.AddressInfo;
+  await new Promise((r) => s.close(r));
+  return port;
+}
