@@ -11,6 +11,15 @@ import { loadAlert } from './alerts.service.ts';
  * neither a restart nor a second hub process can escalate it again. Returns how many fired.
  */
 export async function escalateDueDeadlines(database: Database): Promise<number> {
+  // Most rounds find nothing due: one read says so before a transaction is opened.
+  const [due] = await database.readAsSystem((q) =>
+    q
+      .select({ id: alertDeadlines.alertId })
+      .from(alertDeadlines)
+      .where(and(isNull(alertDeadlines.settledAt), lte(alertDeadlines.dueAt, sql`now()`)))
+      .limit(1),
+  );
+  if (!due) return 0;
   return database.asSystem(async (tx) => {
     const due = await tx
       .update(alertDeadlines)

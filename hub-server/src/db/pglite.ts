@@ -74,6 +74,7 @@ export async function openPglite(options: PgliteOptions = {}): Promise<EmbeddedD
     kind: 'pglite',
     db,
     ...claimsTransaction((fn) => db.transaction(fn), EMBEDDED_APP_ROLE),
+    readAsSystem: (fn) => fn(db),
     leadership: () => soleLeader,
     // PGlite delivers its own connection's notifications after each commit.
     async onEventsCommitted(wake) {

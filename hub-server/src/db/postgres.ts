@@ -151,10 +151,12 @@ export async function openPostgres(options: PostgresOptions): Promise<Database> 
   // Every transaction on the pool, the services' own `db.transaction` included, releases its
   // connection whatever happens (see pooledTransactions).
   db.transaction = (fn) => transactions(fn);
+  const claims = claimsTransaction(transactions, null, pooledTransactions(systemPool));
   return {
     kind: 'postgres',
     db,
-    ...claimsTransaction(transactions, null, pooledTransactions(systemPool)),
+    ...claims,
+    readAsSystem: (fn) => claims.asSystem(fn),
     leadership: () => advisoryLeader(appUrl),
     onEventsCommitted: (wake) => listenForEvents(appUrl, wake, options.logger),
     async ping() {

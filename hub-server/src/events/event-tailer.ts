@@ -37,7 +37,7 @@ export class EventTailer {
 
   /** Starts at the end of the log: what came before is for `resume`. */
   async start(): Promise<void> {
-    const [row] = await this.database.asSystem((tx) => tx.select({ seq: max(events.seq) }).from(events));
+    const [row] = await this.database.readAsSystem((q) => q.select({ seq: max(events.seq) }).from(events));
     this.position = row?.seq ?? 0;
     this.unlisten = await this.database.onEventsCommitted(() => void this.poke());
     const tick = () => {
@@ -70,8 +70,8 @@ export class EventTailer {
 
   private async drain(): Promise<void> {
     for (;;) {
-      const rows = await this.database.asSystem((tx) =>
-        tx.select().from(events).where(gt(events.seq, this.position)).orderBy(asc(events.seq)).limit(BATCH),
+      const rows = await this.database.readAsSystem((q) =>
+        q.select().from(events).where(gt(events.seq, this.position)).orderBy(asc(events.seq)).limit(BATCH),
       );
       if (rows.length === 0 || this.stopped) return;
       this.position = rows.at(-1)!.seq;

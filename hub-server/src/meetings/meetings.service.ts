@@ -474,6 +474,17 @@ export class MeetingsService {
    */
   async announceOverdue(): Promise<number> {
     const now = this.clock();
+    // Most rounds find nothing overdue: one read says so before a transaction is opened.
+    const [due] = await this.database.readAsSystem((q) =>
+      q
+        .select({ id: actionItems.id })
+        .from(actionItems)
+        .where(
+          and(eq(actionItems.status, 'open'), lte(actionItems.dueAt, now), isNull(actionItems.overdueAt)),
+        )
+        .limit(1),
+    );
+    if (!due) return 0;
     const n = await this.database.asSystem(async (tx) => {
       const marked = await tx
         .update(actionItems)

@@ -52,8 +52,8 @@ export class HubNodes {
   async connected(): Promise<Set<string>> {
     const centres = new Set(this.local());
     if (!this.shared) return centres;
-    const rows = await this.database.asSystem((tx) =>
-      tx
+    const rows = await this.database.readAsSystem((q) =>
+      q
         .select({ centres: hubNodes.centres })
         .from(hubNodes)
         .where(

@@ -36,8 +36,8 @@ export class PresenceWorker {
     onShift: boolean,
     now = Date.now(),
   ): Promise<number> {
-    const rows = await this.database.asSystem((tx) =>
-      tx.select().from(centrePresence).where(inArray(centrePresence.centre, jointCentres)),
+    const rows = await this.database.readAsSystem((q) =>
+      q.select().from(centrePresence).where(inArray(centrePresence.centre, jointCentres)),
     );
     // Nothing to write: every centre is as the last round left it (the common case, one read). What
     // needs writing is decided again below on the locked row.
