@@ -5,6 +5,8 @@ import { events } from './events.table.ts';
 import type { EventRow } from './events.service.ts';
 
 const BATCH = 500;
+/** The latest events kept in memory for resumes (a few MB). */
+const RECENT = 2000;
 
 /**
  * Reads the event log in sequence order and hands each committed event to `deliver`, once. Every
@@ -22,6 +24,9 @@ export class EventTailer {
   private timer: NodeJS.Timeout | undefined;
   private stopped = false;
   private unlisten: (() => Promise<void>) | null = null;
+  /** Every event after `recentFrom` up to the head, in order: what a resume from there needs. */
+  private recent: EventRow[] = [];
+  private recentFrom = 0;
 
   constructor(
     private readonly database: Database,
@@ -39,6 +44,7 @@ export class EventTailer {
   async start(): Promise<void> {
     const [row] = await this.database.readAsSystem((q) => q.select({ seq: max(events.seq) }).from(events));
     this.position = row?.seq ?? 0;
+    this.recentFrom = this.position;
     this.unlisten = await this.database.onEventsCommitted(() => void this.poke());
     const tick = () => {
       if (this.stopped) return;
@@ -75,9 +81,24 @@ export class EventTailer {
       );
       if (rows.length === 0 || this.stopped) return;
       this.position = rows.at(-1)!.seq;
+      this.recent.push(...rows);
+      if (this.recent.length > RECENT) {
+        const dropped = this.recent.splice(0, this.recent.length - RECENT);
+        this.recentFrom = dropped.at(-1)!.seq;
+      }
       this.deliver(rows);
       if (rows.length < BATCH) return;
     }
+  }
+
+  /**
+   * The events after `after` up to the head, when all of them are still in memory (null when
+   * some are not: read them from the database).
+   */
+  recentAfter(after: number): readonly EventRow[] | null {
+    if (after < this.recentFrom) return null;
+    const i = this.recent.findIndex((r) => r.seq > after);
+    return i < 0 ? [] : this.recent.slice(i);
   }
 
   async stop(): Promise<void> {

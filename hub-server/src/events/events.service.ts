@@ -162,6 +162,33 @@ export async function readEventsFor(
 }
 
 /**
+ * The same page as `readEventsFor`, from rows the log reader still holds in memory (every event
+ * after `after`, in order): the policy module decides, as for live delivery, with no database read.
+ * A reconnecting console usually resumes from a few seconds back; a storm of them costs no query.
+ */
+export function recentEventsFor(
+  rows: readonly EventRow[],
+  principal: Principal,
+  limit: number,
+  upTo: number,
+  skipped: SkippedEvent,
+): { events: HubEvent[]; last: number | null; full: boolean } {
+  const out: HubEvent[] = [];
+  let readable = 0;
+  let last: number | null = null;
+  for (const row of rows) {
+    if (row.seq > upTo) break;
+    if (!canReadEvent(principal, row)) continue;
+    readable++;
+    last = row.seq;
+    const event = eventFor(principal, row, skipped);
+    if (event) out.push(event);
+    if (readable === limit) break;
+  }
+  return { events: out, last, full: readable === limit };
+}
+
+/**
  * The one-row counter behind event numbers (migration 0005; not in the Drizzle schema index, since
  * a trigger owns it). Its committed value N means events 1..N are all committed: a writer keeps the
  * row locked until it commits.

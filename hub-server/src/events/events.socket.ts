@@ -4,7 +4,7 @@ import { route } from '../realtime/socket-requests.ts';
 import type { SocketRegistrar } from '../realtime/socket-server.ts';
 import { RESUMING_ROOM } from './delivery.ts';
 import type { EventTailer } from './event-tailer.ts';
-import { readEventsFor, type SkippedEvent } from './events.service.ts';
+import { readEventsFor, recentEventsFor, type SkippedEvent } from './events.service.ts';
 import type { ReceiptsService } from './receipts.service.ts';
 
 const DEFAULT_PAGE = 500;
@@ -48,14 +48,11 @@ export function eventsSocket(
               sentUpTo = Math.max(sentUpTo, upTo);
               return { events: collected, head: Math.max(cursor, upTo), more: false };
             }
-            const page = await readEventsFor(
-              database,
-              socket.data.auth.principal,
-              cursor,
-              Math.min(READ_CHUNK, max - collected.length),
-              upTo,
-              skipped,
-            );
+            const chunk = Math.min(READ_CHUNK, max - collected.length);
+            const recent = tailer.recentAfter(cursor);
+            const page = recent
+              ? recentEventsFor(recent, socket.data.auth.principal, chunk, upTo, skipped)
+              : await readEventsFor(database, socket.data.auth.principal, cursor, chunk, upTo, skipped);
             collected.push(...page.events);
             if (page.full && collected.length >= max) {
               sentUpTo = Math.max(sentUpTo, page.last!);
