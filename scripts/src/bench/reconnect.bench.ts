@@ -24,7 +24,7 @@ export async function reconnectBench(o: ReconnectOptions): Promise<void> {
   process.stdout.write(
     `reconnect: ${o.consoles} consoles, ${o.missed} alerts missed while away, ${o.rounds} rounds, database ${o.db}, ${o.nodes} hub process(es), Node ${process.version}, ${os.cpus().length} cores, ${cores ? 'pinned' : 'not pinned'}\n`,
   );
-  pin(process.pid, cores?.server);
+  pin(process.pid, cores?.clients);
   const hubs = await startHubs({ db: o.db, nodes: o.nodes, consoles: o.consoles, cores });
   try {
     const east = await login(hubs.url, 'bench.east');
