@@ -61,7 +61,7 @@ export const configSchema = z.object({
     .default('./data')
     .describe('Directory of the embedded PGlite database (used when DATABASE_URL is unset)'),
   TANSIQ_PGLITE_BUFFERS_MB: whole('megabytes', 1, 4096)
-    .default(32)
+    .default(16)
     .describe(
       "The embedded database's page cache (shared_buffers) in MB; the operating system caches the files too",
     ),

@@ -96,7 +96,7 @@ interface SystemClaims {
   role: 'system';
   centre: null;
 }
-const SYSTEM_CLAIMS: SystemClaims = {
+export const SYSTEM_CLAIMS: SystemClaims = {
   userId: '00000000-0000-0000-0000-000000000000',
   role: 'system',
   centre: null,

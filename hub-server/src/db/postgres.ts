@@ -3,7 +3,13 @@ import { drizzle } from 'drizzle-orm/node-postgres';
 import { migrate } from 'drizzle-orm/node-postgres/migrator';
 import * as schema from './schema.ts';
 import { migrationsFolder } from './migrations.ts';
-import { claimsTransaction, type AppDb, type Database, type TransactionRunner } from './database.ts';
+import {
+  claimsTransaction,
+  SYSTEM_CLAIMS,
+  type AppDb,
+  type Database,
+  type TransactionRunner,
+} from './database.ts';
 import { classifyDatabaseError } from './db-errors.ts';
 import { ensureAppRole, type Exec } from './app-role.ts';
 import { advisoryLeader } from './leader.ts';
@@ -134,11 +140,30 @@ export function pooledTransactions(pool: pg.Pool): TransactionRunner {
 /** Connections of the hub's own work (event tailer, leader's workers): users cannot exhaust them. */
 const SYSTEM_POOL_MAX = 2;
 
+/**
+ * Every connection of the system pool carries the hub's own claims for its whole session, set
+ * before its first query (node-postgres runs a client's queries in order): a read as the hub is
+ * then one statement, with no transaction around it. (Transactions still set them locally.)
+ */
+function withSystemClaims(pool: pg.Pool): pg.Pool {
+  pool.on('connect', (client) => {
+    client
+      .query(
+        "select set_config('tansiq.role', $1, false), set_config('tansiq.centre', '', false), set_config('tansiq.user_id', $2, false)",
+        [SYSTEM_CLAIMS.role, SYSTEM_CLAIMS.userId],
+      )
+      // Without its claims the connection would read nothing: close it (the pool makes another).
+      .catch(() => client.end().catch(() => undefined));
+  });
+  return pool;
+}
+
 /** A PostgreSQL server: migrate as the owner, then run as the unprivileged application role. */
 export async function openPostgres(options: PostgresOptions): Promise<Database> {
   const appUrl = await migratePostgres(options);
   const pool = resilientPool(appUrl, options.poolMax, 'users', options.logger);
-  const systemPool = resilientPool(appUrl, SYSTEM_POOL_MAX, 'system', options.logger);
+  const systemPool = withSystemClaims(resilientPool(appUrl, SYSTEM_POOL_MAX, 'system', options.logger));
+  const systemDb: AppDb = drizzle({ client: systemPool, schema });
   let closed = false;
   try {
     await assertUnprivileged(pool);
@@ -156,7 +181,7 @@ export async function openPostgres(options: PostgresOptions): Promise<Database> 
     kind: 'postgres',
     db,
     ...claims,
-    readAsSystem: (fn) => claims.asSystem(fn),
+    readAsSystem: (fn) => fn(systemDb),
     leadership: () => advisoryLeader(appUrl),
     onEventsCommitted: (wake) => listenForEvents(appUrl, wake, options.logger),
     async ping() {
