@@ -96,8 +96,13 @@ async function assertUnprivileged(pool: pg.Pool): Promise<void> {
  * unhandled 'error' on a checked-out client would end the process), and errors are logged by code
  * and message, never with the client object.
  */
-function resilientPool(url: string, max: number, name: string, logger: Logger): pg.Pool {
-  const pool = new pg.Pool({ connectionString: url, max, connectionTimeoutMillis: 5000 });
+function resilientPool(url: string, max: number, name: string, logger: Logger, options?: string): pg.Pool {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max,
+    connectionTimeoutMillis: 5000,
+    ...(options ? { options } : {}),
+  });
   const log = (err: Error) => logger.warn({ pool: name, err }, 'PostgreSQL connection lost');
   pool.on('error', log);
   pool.on('connect', (client) => client.on('error', log));
@@ -141,28 +146,17 @@ export function pooledTransactions(pool: pg.Pool): TransactionRunner {
 const SYSTEM_POOL_MAX = 2;
 
 /**
- * Every connection of the system pool carries the hub's own claims for its whole session, set
- * before its first query (node-postgres runs a client's queries in order): a read as the hub is
- * then one statement, with no transaction around it. (Transactions still set them locally.)
+ * Every connection of the system pool carries the hub's own claims for its whole session, as
+ * startup parameters (`-c tansiq.role=system …`): a read as the hub is then one statement, with no
+ * transaction around it. (Transactions still set them locally.)
  */
-function withSystemClaims(pool: pg.Pool): pg.Pool {
-  pool.on('connect', (client) => {
-    client
-      .query(
-        "select set_config('tansiq.role', $1, false), set_config('tansiq.centre', '', false), set_config('tansiq.user_id', $2, false)",
-        [SYSTEM_CLAIMS.role, SYSTEM_CLAIMS.userId],
-      )
-      // Without its claims the connection would read nothing: close it (the pool makes another).
-      .catch(() => client.end().catch(() => undefined));
-  });
-  return pool;
-}
+const SYSTEM_SESSION = `-c tansiq.role=${SYSTEM_CLAIMS.role} -c tansiq.user_id=${SYSTEM_CLAIMS.userId}`;
 
 /** A PostgreSQL server: migrate as the owner, then run as the unprivileged application role. */
 export async function openPostgres(options: PostgresOptions): Promise<Database> {
   const appUrl = await migratePostgres(options);
   const pool = resilientPool(appUrl, options.poolMax, 'users', options.logger);
-  const systemPool = withSystemClaims(resilientPool(appUrl, SYSTEM_POOL_MAX, 'system', options.logger));
+  const systemPool = resilientPool(appUrl, SYSTEM_POOL_MAX, 'system', options.logger, SYSTEM_SESSION);
   const systemDb: AppDb = drizzle({ client: systemPool, schema });
   let closed = false;
   try {

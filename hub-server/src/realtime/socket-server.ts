@@ -14,7 +14,7 @@ import { RequestBudget } from './request-budget.ts';
 import type { DatabaseHealth } from '../db/database-health.ts';
 import { audienceRoom } from '../events/delivery.ts';
 
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- filled in by the multi-node issue
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- none: hub processes talk only through the database (event log, NOTIFY, hub_nodes)
 export interface InterServerEvents {}
 export interface SocketData {
   auth: AuthContext;
