@@ -2,9 +2,9 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { and, eq, inArray } from 'drizzle-orm';
 import type { Alert, CreateAlert } from '@tansiq/shared';
-import { createLogger, openPostgres, schema, type Database } from '@tansiq/hub-server';
+import { schema, type Database } from '@tansiq/hub-server';
 import { startNginx, type RunningNginx } from '../../scripts/src/nginx.ts';
-import { createServerDatabase, type ServerDatabase } from '../helpers/db.ts';
+import { createServerDatabase, openServer, type ServerDatabase } from '../helpers/db.ts';
 import { freePort, startHubProcess, type HubProcess } from '../helpers/process.ts';
 import { LiveClient } from '../helpers/live-client.ts';
 import { mayRead } from '../helpers/crash-burst-check.ts';
@@ -26,13 +26,7 @@ const hubs: HubProcess[] = [];
 let nginx: RunningNginx | null = null;
 const clients: LiveClient[] = [];
 
-const open = (): Promise<Database> =>
-  openPostgres({
-    ownerUrl: server.ownerUrl,
-    appRole: server.appRole,
-    poolMax: 2,
-    logger: createLogger('silent'),
-  });
+const open = (): Promise<Database> => openServer(server, 2);
 
 beforeAll(async () => {
   server = await createServerDatabase();

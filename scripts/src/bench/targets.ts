@@ -2,13 +2,12 @@ import { execFileSync, fork, spawn, type ChildProcess } from 'node:child_process
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
 import { existsSync } from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { createLogger, createUser, openPglite, openPostgres, type Database } from '@tansiq/hub-server';
-import { startNginx, type RunningNginx } from '../nginx.ts';
+import { freePort, startNginx, type RunningNginx } from '../nginx.ts';
 import { PASSWORD } from './accounts.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -53,14 +52,6 @@ export const message = <T>(child: ChildProcess, type: string) =>
     child.on('message', on);
     child.once('exit', onExit);
   });
-
-export async function freePort(): Promise<number> {
-  const s = net.createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const { port } = s.address() as net.AddressInfo;
-  await new Promise((r) => s.close(r));
-  return port;
-}
 
 /** The consoles' process, pinned to the clients' core. */
 export async function consolesProcess(cores: Cores | null): Promise<ChildProcess> {
