@@ -150,7 +150,15 @@ test(`PostgreSQL restarted ${RESTARTS} times while consoles exchange alerts: the
     'officer.south': east.map((a) => a.id!),
   };
   for (const [user, c] of consoles) {
-    await c.resume();
+    // The hub's log reader catches up by itself once the database is back; the console resumes
+    // (as it does on every reconnect and every minute) until it holds everything it may see.
+    const deadline = Date.now() + 15_000;
+    for (;;) {
+      await c.resume();
+      const have = new Set(c.ofType('alert:created').map((e) => (e.data as { alert: Alert }).alert.id));
+      if (may[user]!.every((id) => have.has(id)) || Date.now() > deadline) break;
+      await new Promise((r) => setTimeout(r, 200));
+    }
     const created = c.ofType('alert:created').map((e) => (e.data as { alert: Alert }).alert.id);
     expect(c.anomalies, user).toEqual([]);
     expect(new Set(created).size, user).toBe(created.length);

@@ -4,12 +4,13 @@ import type { Logger } from '../logger.ts';
 /** The channel the events table's trigger notifies on each commit that added events. */
 export const EVENTS_CHANNEL = 'tansiq_events';
 
-/** The longest wait between two attempts to get the listening connection back. */
+/** The first wait before getting the listening connection back, and the longest. */
+const RECONNECT_FIRST_MS = 250;
 const RECONNECT_MAX_MS = 5000;
 
 /**
  * A connection of its own that LISTENs for committed events and calls `wake` for each notification.
- * When the connection is lost it comes back (1 s, 2 s, … up to 5 s apart) and calls `wake` once:
+ * When the connection is lost it comes back (0.25 s, 0.5 s, 1 s, … up to 5 s apart) and calls `wake` once:
  * what committed meanwhile was not announced.
  */
 export async function listenForEvents(
@@ -44,7 +45,7 @@ export async function listenForEvents(
   };
   const retry = () => {
     clearTimeout(timer);
-    const wait = Math.min(RECONNECT_MAX_MS, 1000 * 2 ** Math.min(failures, 3));
+    const wait = Math.min(RECONNECT_MAX_MS, RECONNECT_FIRST_MS * 2 ** Math.min(failures, 5));
     failures++;
     timer = setTimeout(() => {
       if (stopped) return;

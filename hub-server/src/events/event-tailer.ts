@@ -5,6 +5,8 @@ import { events } from './events.table.ts';
 import type { EventRow } from './events.service.ts';
 
 const BATCH = 500;
+/** After a failed read, the next one follows this soon. */
+const RETRY_MS = 250;
 /** The latest events kept in memory for resumes (a few MB). */
 const RECENT = 2000;
 
@@ -24,6 +26,7 @@ export class EventTailer {
   private timer: NodeJS.Timeout | undefined;
   private stopped = false;
   private unlisten: (() => Promise<void>) | null = null;
+  private retry: NodeJS.Timeout | undefined;
   /** Every event after `recentFrom` up to the head, in order: what a resume from there needs. */
   private recent: EventRow[] = [];
   private recentFrom = 0;
@@ -66,7 +69,12 @@ export class EventTailer {
           await this.drain();
         } while (this.again && !this.stopped);
       } catch (err) {
-        if (!this.stopped) this.logger.error({ err }, 'event tailer failed; retrying on the next poll');
+        if (!this.stopped) {
+          this.logger.error({ err }, 'event tailer failed; retrying shortly');
+          // The database is away (a restart, a failover): try again soon, not only on the next poll.
+          clearTimeout(this.retry);
+          this.retry = setTimeout(() => void this.poke(), RETRY_MS);
+        }
       } finally {
         this.running = null;
       }
@@ -104,6 +112,7 @@ export class EventTailer {
   async stop(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.timer);
+    clearTimeout(this.retry);
     await this.unlisten?.();
     await this.running;
   }
