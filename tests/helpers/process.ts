@@ -1,15 +1,10 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import net from 'node:net';
 import { repoRoot } from './paths.ts';
 
+import { freePort } from '../../scripts/src/nginx.ts';
+
 /** A port that was free a moment ago (for a child process that needs a fixed PORT). */
-export async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
+export { freePort };
 
 export interface HubProcess {
   child: ChildProcessWithoutNullStreams;

@@ -39,6 +39,9 @@ describe('configuration', () => {
     ['TANSIQ_PING_INTERVAL_MS', '100'],
     ['TANSIQ_PING_TIMEOUT_MS', '2.5'],
     ['TANSIQ_PING_TIMEOUT_MS', '999999'],
+    ['TANSIQ_PGLITE_BUFFERS_MB', '0'],
+    ['TANSIQ_PGLITE_BUFFERS_MB', '32MB'],
+    ['TANSIQ_EVENT_POLL_MS', '5'],
   ])('%s=%j is refused with a message naming the variable', (name, value) => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ [name]: value })).toThrow(
