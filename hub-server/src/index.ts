@@ -6,7 +6,7 @@ export { openDatabase } from './db/open.ts';
 export { openPglite, type EmbeddedDatabase } from './db/pglite.ts';
 export { openPostgres, migratePostgres, pooledTransactions } from './db/postgres.ts';
 export * as schema from './db/schema.ts';
-export { loadDemoData, type DemoAccount } from './demo/demo.ts';
+export { loadDemoData, demoAccountsFile, writeDemoAccounts, type DemoAccount } from './demo/demo.ts';
 export { raiseDemoAlerts, raiseDemoHistory } from './demo/demo-alerts.ts';
 export { recordDemoHandovers } from './demo/demo-handovers.ts';
 export { publishDemoBriefs } from './demo/demo-briefs.ts';

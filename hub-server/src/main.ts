@@ -1,8 +1,10 @@
+import path from 'node:path';
 import { ConfigError, loadConfig, type Config } from './config/config.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { openDatabase } from './db/open.ts';
 import type { Database } from './db/database.ts';
-import { loadDemoData, type DemoAccount } from './demo/demo.ts';
+import { demoAccountsFile, loadDemoData, writeDemoAccounts, type DemoAccount } from './demo/demo.ts';
+import { hubCommit, hubVersion } from './version.ts';
 import { raiseDemoAlerts, raiseDemoHistory } from './demo/demo-alerts.ts';
 import { recordDemoHandovers } from './demo/demo-handovers.ts';
 import { publishDemoBriefs } from './demo/demo-briefs.ts';
@@ -12,19 +14,21 @@ import { createHub, type Hub } from './hub.ts';
 // A shutdown that has not finished by then exits anyway, well inside a 10 s orchestrator limit.
 const HARD_EXIT_MS = 9500;
 
-function printDemoAccounts(accounts: DemoAccount[]): void {
-  const lines = accounts.map(
-    (a) => `  ${a.username.padEnd(18)} ${a.role.padEnd(12)} ${(a.centre ?? '-').padEnd(8)} ${a.password}`,
-  );
+/** Says on the terminal where the demo passwords are; they never go to the log stream. */
+function announceDemoAccounts(config: Config, accounts: DemoAccount[]): void {
+  const file = demoAccountsFile(config.TANSIQ_DATA_DIR);
+  writeDemoAccounts(file, accounts);
   process.stdout.write(
-    [
-      '',
-      'Demo accounts (shown once; passwords are stored hashed) — حسابات تجريبية (تظهر مرة واحدة):',
-      `  ${'username'.padEnd(18)} ${'role'.padEnd(12)} ${'centre'.padEnd(8)} password`,
-      ...lines,
-      '',
-    ].join('\n') + '\n',
+    `\nDemo accounts: ${accounts.length} made; their passwords are in ${file} (readable by this user only).\n` +
+      `حسابات تجريبية: ${accounts.length}؛ كلمات مرورها في الملف أعلاه (يقرؤه هذا المستخدم فقط).\n\n`,
   );
+}
+
+/** What the database in use promises about a commit once the hub has answered. */
+function durability(database: Database, config: Config): string {
+  if (database.kind === 'postgres')
+    return "PostgreSQL server: a commit is on disk when the hub answers (as the server's fsync and synchronous_commit settings make it; both on by default)";
+  return `embedded PGlite in ${path.resolve(config.TANSIQ_DATA_DIR)}: commits are written but not flushed to disk (PGlite does not fsync), so a power cut or an operating-system crash can lose the last ones; a crash of the hub alone loses nothing. Use a PostgreSQL server (DATABASE_URL) where that matters`;
 }
 
 function shouldLoadDemo(config: Config, database: Database): boolean {
@@ -57,6 +61,10 @@ function installShutdown(hub: Hub, database: Database, logger: Logger): void {
 }
 
 async function main(): Promise<void> {
+  if (process.argv.includes('--version')) {
+    process.stdout.write(`tansiq ${hubVersion} (${hubCommit})\n`);
+    return;
+  }
   let config: Config;
   try {
     config = loadConfig();
@@ -73,11 +81,16 @@ async function main(): Promise<void> {
     let accounts: DemoAccount[] = [];
     if (shouldLoadDemo(config, database)) {
       accounts = await loadDemoData(database.db);
-      if (accounts.length > 0) printDemoAccounts(accounts);
+      if (accounts.length > 0) announceDemoAccounts(config, accounts);
     }
     const hub = createHub({ config, database, logger });
     installShutdown(hub, database, logger);
     const address = await hub.listen();
+    const readySeconds = process.uptime();
+    process.stdout.write(
+      `Tansiq ${hubVersion} (${hubCommit}) ready in ${readySeconds.toFixed(1)} s on http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}\n` +
+        `Database: ${durability(database, config)}.\n`,
+    );
     if (accounts.length > 0) {
       const users = new Map(accounts.map((a) => [a.username, a]));
       const history = await raiseDemoHistory(hub.alerts, database, users);
@@ -90,7 +103,17 @@ async function main(): Promise<void> {
         'demo alerts raised, handovers, briefs and a meeting recorded',
       );
     }
-    logger.info({ port: address.port, host: address.address, database: database.kind }, 'hub listening');
+    logger.info(
+      {
+        port: address.port,
+        host: address.address,
+        database: database.kind,
+        version: hubVersion,
+        commit: hubCommit,
+        readySeconds: Number(readySeconds.toFixed(2)),
+      },
+      'hub listening',
+    );
   } catch (err) {
     logger.fatal({ err }, 'hub failed to start');
     process.exit(1);

@@ -6,6 +6,8 @@ import {
   createUser,
   loadConfig,
   loadDemoData,
+  demoAccountsFile,
+  writeDemoAccounts,
   openDatabase,
   verifyAudit,
   verifyCheckpoints,
@@ -20,7 +22,8 @@ const usage = `Usage: pnpm cli <command>
 
 Commands:
   migrate        apply the database migrations (DATABASE_URL, or PGlite in TANSIQ_DATA_DIR) and exit
-  demo           load the demo accounts into a database that has no users; prints their passwords once
+  demo           load the demo accounts into a database that has no users; writes their passwords
+                 to demo-accounts.txt in TANSIQ_DATA_DIR (mode 0600)
   user add --username U --role R [--centre C] [--display-name N]
                  create a user; the password is read from standard input (one line)
   audit verify [--checkpoints FILE]
@@ -156,15 +159,17 @@ const commands: Record<string, (args: string[]) => Promise<void>> = {
     });
   },
   async demo() {
-    await withDatabase(async (database) => {
+    await withDatabase(async (database, config) => {
       const accounts = await loadDemoData(database.db);
       if (accounts.length === 0) {
         process.stdout.write('the database already has users; nothing loaded\n');
         return;
       }
-      for (const a of accounts) {
-        process.stdout.write(`${a.username}\t${a.role}\t${a.centre ?? '-'}\t${a.password}\n`);
-      }
+      const file = demoAccountsFile(config.TANSIQ_DATA_DIR);
+      writeDemoAccounts(file, accounts);
+      process.stdout.write(
+        `${accounts.length} demo accounts made; their passwords are in ${file} (mode 0600)\n`,
+      );
     });
   },
   async user(args) {

@@ -7,10 +7,10 @@ import { openPglite, schema, verifyPassword } from '@tansiq/hub-server';
 import { startHubProcess } from '../helpers/process.ts';
 import { connectSocket, login } from '../helpers/users.ts';
 
-/** Parses the demo-account table main.ts prints once. */
-function demoPasswords(stdout: string): Map<string, string> {
-  const rows = stdout.matchAll(
-    /^ {2}(\S+)\s+(officer|supervisor|analyst|coordinator|board|admin)\s+\S+\s+(\S+)$/gm,
+/** Parses the demo-account table main.ts writes to the data directory. */
+function demoPasswords(text: string): Map<string, string> {
+  const rows = text.matchAll(
+    /^(\S+)\s+(officer|supervisor|analyst|coordinator|board|admin)\s+\S+\s+(\S+)$/gm,
   );
   return new Map([...rows].map((m) => [m[1]!, m[3]!]));
 }
@@ -26,7 +26,14 @@ describe('the hub process (main.ts) on PGlite', () => {
 
   test('first start migrates, loads demo data, becomes ready; SIGTERM with a socket open exits 0 within 10 s', async () => {
     const hub = await startHubProcess({ TANSIQ_DATA_DIR: dataDir });
-    firstPasswords = demoPasswords(hub.stdout());
+    const file = path.join(dataDir, 'demo-accounts.txt');
+    expect((await fs.stat(file)).mode & 0o777).toBe(0o600);
+    firstPasswords = demoPasswords(await fs.readFile(file, 'utf8'));
+    // The terminal says where they are; no password reaches the output (the log stream).
+    expect(hub.stdout()).toContain(file);
+    for (const password of firstPasswords.values()) expect(hub.stdout()).not.toContain(password);
+    expect(hub.stdout()).toMatch(/ready in \d+\.\d s/);
+    expect(hub.stdout()).toContain('PGlite does not fsync');
     expect([...firstPasswords.keys()].sort()).toEqual([
       'admin',
       'analyst',
@@ -56,8 +63,10 @@ describe('the hub process (main.ts) on PGlite', () => {
   });
 
   test('a restart through pnpm keeps the data, loads no demo data again, and SIGTERM to pnpm exits 0', async () => {
+    const before = await fs.readFile(path.join(dataDir, 'demo-accounts.txt'), 'utf8');
     const hub = await startHubProcess({ TANSIQ_DATA_DIR: dataDir }, 'pnpm');
-    expect(demoPasswords(hub.stdout()).size).toBe(0);
+    expect(hub.stdout()).not.toContain('Demo accounts');
+    expect(await fs.readFile(path.join(dataDir, 'demo-accounts.txt'), 'utf8')).toBe(before);
     expect((await fetch(`${hub.url}/readyz`)).status).toBe(200);
     hub.child.kill('SIGTERM');
     expect(await hub.exited).toBe(0);

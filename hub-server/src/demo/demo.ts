@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { count } from 'drizzle-orm';
 import type { Role } from '@tansiq/shared';
@@ -60,4 +62,31 @@ export async function loadDemoData(db: AppDb): Promise<DemoAccount[]> {
   const made = await db.insert(users).values(rows).returning({ id: users.id, username: users.username });
   const ids = new Map(made.map((u) => [u.username, u.id]));
   return accounts.map((a) => ({ ...a, id: ids.get(a.username)! }));
+}
+
+/** Where the demo accounts' passwords are written: beside the hub's key, in its data directory. */
+export function demoAccountsFile(dataDir: string): string {
+  return path.resolve(dataDir, 'demo-accounts.txt');
+}
+
+/**
+ * Writes the demo accounts and their passwords to `file`, readable and writable by the hub's user
+ * only (0600), never to the log stream. Replaces an earlier file (its accounts no longer exist).
+ */
+export function writeDemoAccounts(file: string, accounts: DemoAccount[]): void {
+  const lines = accounts.map(
+    (a) => `${a.username.padEnd(18)} ${a.role.padEnd(12)} ${(a.centre ?? '-').padEnd(8)} ${a.password}`,
+  );
+  const text = [
+    '# Tansiq demo accounts — حسابات تنسيق التجريبية',
+    '# The hub stores only argon2id hashes; this file is the one copy of the passwords. Delete it once read.',
+    '# يحفظ الخادم بصمات كلمات المرور فقط؛ هذا الملف هو النسخة الوحيدة منها. احذفه بعد قراءته.',
+    `${'username'.padEnd(18)} ${'role'.padEnd(12)} ${'centre'.padEnd(8)} password`,
+    ...lines,
+    '',
+  ].join('\n');
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.rmSync(file, { force: true });
+  // Created with 0600 (the mode applies only to a new file, hence the removal above).
+  fs.writeFileSync(file, text, { mode: 0o600, flag: 'wx' });
 }

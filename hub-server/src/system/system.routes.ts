@@ -7,7 +7,7 @@ import type { Database } from '../db/database.ts';
 import type { HubMetrics } from '../metrics/metrics.ts';
 import type { DatabaseHealth } from '../db/database-health.ts';
 import type { Logger } from '../logger.ts';
-import { hubVersion } from '../version.ts';
+import { hubCommit, hubVersion } from '../version.ts';
 
 const READY_TIMEOUT_MS = 2000;
 
@@ -37,7 +37,7 @@ export function systemRoutes(deps: {
   const router = Router();
 
   router.get('/healthz', (_req, res) => {
-    res.json({ status: 'ok' });
+    res.json({ status: 'ok', version: hubVersion, commit: hubCommit });
   });
 
   router.get('/readyz', async (_req, res) => {
