@@ -31,3 +31,19 @@ export { verifyHandoverChains, type ChainVerification } from './handovers/verify
 export { announceOverdueHandovers } from './handovers/overdue.worker.ts';
 export { ShiftCalendar, parseShifts } from './handovers/shifts.ts';
 export { sealOf, sealInput, type ChainLink } from './handovers/seal.ts';
+export {
+  backupDatabase,
+  restoreDatabase,
+  checkBackup,
+  maintenanceSocket,
+  BackupError,
+  type BackupHeader,
+  type RestoreReport,
+} from './backup/backup.ts';
+export {
+  codeMigrations,
+  migrationsUpTo,
+  databaseSchemaVersion,
+  SchemaVersionError,
+} from './db/schema-version.ts';
+export { assertDataDirFree, DataDirInUseError } from './backup/maintenance.ts';

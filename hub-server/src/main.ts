@@ -5,6 +5,9 @@ import { openDatabase } from './db/open.ts';
 import type { Database } from './db/database.ts';
 import { demoAccountsFile, loadDemoData, writeDemoAccounts, type DemoAccount } from './demo/demo.ts';
 import { hubCommit, hubVersion } from './version.ts';
+import { SchemaVersionError } from './db/schema-version.ts';
+import type { EmbeddedDatabase } from './db/pglite.ts';
+import { assertDataDirFree, DataDirInUseError, serveMaintenance } from './backup/maintenance.ts';
 import { raiseDemoAlerts, raiseDemoHistory } from './demo/demo-alerts.ts';
 import { recordDemoHandovers } from './demo/demo-handovers.ts';
 import { publishDemoBriefs } from './demo/demo-briefs.ts';
@@ -36,7 +39,7 @@ function shouldLoadDemo(config: Config, database: Database): boolean {
   return config.TANSIQ_DEMO_DATA === 'on';
 }
 
-function installShutdown(hub: Hub, database: Database, logger: Logger): void {
+function installShutdown(hub: Hub, database: Database, logger: Logger, before: () => Promise<void>): void {
   let stopping = false;
   const stop = async (signal: NodeJS.Signals) => {
     if (stopping) return;
@@ -47,6 +50,7 @@ function installShutdown(hub: Hub, database: Database, logger: Logger): void {
       process.exit(1);
     }, HARD_EXIT_MS).unref();
     try {
+      await before();
       await hub.close();
       await database.close();
       logger.info('stopped');
@@ -77,6 +81,7 @@ async function main(): Promise<void> {
   }
   const logger = createLogger(config.LOG_LEVEL);
   try {
+    if (!config.DATABASE_URL) await assertDataDirFree(config);
     const database = await openDatabase(config, logger);
     let accounts: DemoAccount[] = [];
     if (shouldLoadDemo(config, database)) {
@@ -84,8 +89,11 @@ async function main(): Promise<void> {
       if (accounts.length > 0) announceDemoAccounts(config, accounts);
     }
     const hub = createHub({ config, database, logger });
-    installShutdown(hub, database, logger);
+    let closeMaintenance = async () => undefined as void;
+    installShutdown(hub, database, logger, () => closeMaintenance());
     const address = await hub.listen();
+    if (database.kind === 'pglite')
+      closeMaintenance = await serveMaintenance(config, database as EmbeddedDatabase, logger);
     const readySeconds = process.uptime();
     process.stdout.write(
       `Tansiq ${hubVersion} (${hubCommit}) ready in ${readySeconds.toFixed(1)} s on http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}\n` +
@@ -116,6 +124,8 @@ async function main(): Promise<void> {
     );
   } catch (err) {
     logger.fatal({ err }, 'hub failed to start');
+    if (err instanceof SchemaVersionError || err instanceof DataDirInUseError)
+      process.stderr.write(`tansiq: ${err.message}\n`);
     process.exit(1);
   }
 }

@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import { parseArgs } from 'node:util';
 import { text } from 'node:stream/consumers';
 import { createUserSchema } from '@tansiq/shared';
@@ -15,6 +16,10 @@ import {
   readCheckpoints,
   checkpointFile,
   hubKeys,
+  backupDatabase,
+  assertDataDirFree,
+  restoreDatabase,
+  type BackupHeader,
   type Config,
 } from '@tansiq/hub-server';
 
@@ -33,6 +38,13 @@ Commands:
   handovers verify [--centre C]
                  recompute every handover seal and each centre's chain (or one centre's); names the
                  first handover or addendum that does not match (exit 1)
+  backup --to FILE
+                 a consistent, compressed backup of the whole database while the hub runs (through
+                 the running hub on embedded PGlite, one snapshot on a server), with the hub's key
+                 and the audit checkpoints; FILE is new, mode 0600
+  restore --from FILE
+                 restore a backup into an empty database (a new TANSIQ_DATA_DIR, or a DATABASE_URL
+                 database with no tables), whichever database made it; verifies the audit chain
   help           this text
 
 The database is chosen by the same environment variables as the hub (see README.md).`;
@@ -41,6 +53,8 @@ async function withDatabase(
   run: (db: Awaited<ReturnType<typeof openDatabase>>, config: Config) => Promise<void>,
 ): Promise<void> {
   const config = loadConfig();
+  // Two processes on one embedded database would damage it: not while a hub holds it.
+  if (!config.DATABASE_URL) await assertDataDirFree(config);
   const database = await openDatabase(
     config,
     createLogger(config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL),
@@ -127,6 +141,49 @@ async function auditVerify(args: string[]): Promise<void> {
   });
 }
 
+function oneFileOption(args: string[], name: 'to' | 'from'): string {
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    ({ values } = parseArgs({ args, options: { [name]: { type: 'string' } }, strict: true }));
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+  const file = values[name];
+  if (typeof file !== 'string' || file === '') throw new UsageError(`expected --${name} FILE`);
+  return file;
+}
+
+function describeBackup(h: BackupHeader): string {
+  const rows = h.tables.reduce((n, t) => n + t.rows, 0);
+  const head = h.audit.head ? `head row ${h.audit.head.seq} (${h.audit.head.hash.slice(0, 16)}…)` : 'empty';
+  return `schema ${h.schema.migrations} (${h.schema.tag}), ${rows} rows in ${h.tables.length} tables, audit chain ${h.audit.rows} rows, ${head}; made ${h.createdAt} from ${h.source} by Tansiq ${h.hub.version} (${h.hub.commit})`;
+}
+
+async function backup(args: string[]): Promise<void> {
+  const to = oneFileOption(args, 'to');
+  const header = await backupDatabase(loadConfig(), to);
+  const size = fs.statSync(to).size;
+  process.stdout.write(
+    `backup written to ${to} (${(size / 1024).toFixed(0)} KB, through the ${header.via}): ${describeBackup(header)}\n`,
+  );
+}
+
+async function restore(args: string[]): Promise<void> {
+  const from = oneFileOption(args, 'from');
+  const config = loadConfig();
+  const report = await restoreDatabase(config, from, createLogger('warn'));
+  process.stdout.write(
+    `restored ${from} into ${report.target === 'pglite' ? `embedded PGlite in ${config.TANSIQ_DATA_DIR}` : 'the PostgreSQL server database'}: ${describeBackup(report.header)}\n`,
+  );
+  process.stdout.write(`audit chain verified: ${report.auditRows} rows, the head the backup recorded\n`);
+  for (const f of report.files)
+    process.stdout.write(
+      f.written
+        ? `${f.name} written to ${f.path}\n`
+        : `${f.name}: kept the existing ${f.path} (the backup's copy not written)\n`,
+    );
+}
+
 async function handoversVerify(args: string[]): Promise<void> {
   const { values } = (() => {
     try {
@@ -184,6 +241,8 @@ const commands: Record<string, (args: string[]) => Promise<void>> = {
     if (args[0] !== 'verify') throw new UsageError('expected "handovers verify"');
     await handoversVerify(args.slice(1));
   },
+  backup,
+  restore,
   async help() {
     process.stdout.write(`${usage}\n`);
   },

@@ -10,6 +10,8 @@ import { claimsTransaction, type Database } from './database.ts';
 import { ensureAppRole } from './app-role.ts';
 import { soleLeader } from './leader.ts';
 import { EVENTS_CHANNEL } from './events-listener.ts';
+import { databaseSchemaVersion } from './schema-version.ts';
+import type { SnapshotQuery } from '../backup/backup-format.ts';
 
 const EMBEDDED_APP_ROLE = 'tansiq_app';
 
@@ -27,7 +29,7 @@ export interface PgliteOptions {
  * memory to about 600 MB, which is never given back; a thread's memory goes when the thread ends,
  * and the hub then opens the directory with the memory an existing database needs (about 150 MB).
  */
-async function createDataDir(dataDir: string): Promise<void> {
+export async function createDataDir(dataDir: string): Promise<void> {
   if (fs.existsSync(path.join(dataDir, 'PG_VERSION'))) return;
   const pglite = import.meta.resolve('@electric-sql/pglite');
   const worker = new Worker(
@@ -53,6 +55,15 @@ export interface EmbeddedDatabase extends Database {
   readonly kind: 'pglite';
   /** A compressed copy of the whole database, for `loadDataDir`. */
   dumpDataDir(): Promise<Blob>;
+  /** Runs `fn` on one snapshot of the database as its superuser (a backup); other work waits. */
+  snapshot<T>(fn: (q: SnapshotQuery) => Promise<T>): Promise<T>;
+}
+
+/** One transaction on PGlite's superuser connection, handed over as plain statements. */
+export function pgliteSnapshot<T>(client: PGlite, fn: (q: SnapshotQuery) => Promise<T>): Promise<T> {
+  return client.transaction((tx) =>
+    fn(async (text, params) => (await tx.query<Record<string, unknown>>(text, params)).rows),
+  );
 }
 
 export async function openPglite(options: PgliteOptions = {}): Promise<EmbeddedDatabase> {
@@ -66,6 +77,12 @@ export async function openPglite(options: PgliteOptions = {}): Promise<EmbeddedD
   });
   await client.waitReady;
   const db = drizzle({ client, schema });
+  try {
+    await databaseSchemaVersion((text, params) => client.query(text, params));
+  } catch (err) {
+    await client.close();
+    throw err;
+  }
   await migrate(db, { migrationsFolder });
   // PGlite's one connection is its superuser; claims transactions switch to this role so that
   // row-level security applies here exactly as on a server.
@@ -91,5 +108,6 @@ export async function openPglite(options: PgliteOptions = {}): Promise<EmbeddedD
     dumpDataDir() {
       return client.dumpDataDir('gzip');
     },
+    snapshot: (fn) => pgliteSnapshot(client, fn),
   };
 }

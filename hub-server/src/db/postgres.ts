@@ -14,6 +14,7 @@ import { classifyDatabaseError } from './db-errors.ts';
 import { ensureAppRole, type Exec } from './app-role.ts';
 import { advisoryLeader } from './leader.ts';
 import { listenForEvents } from './events-listener.ts';
+import { databaseSchemaVersion } from './schema-version.ts';
 import type { Logger } from '../logger.ts';
 
 export interface PostgresOptions {
@@ -57,8 +58,9 @@ export async function migratePostgres(options: PostgresOptions): Promise<string>
         `the application role "${appRole}" must not be the migration (owner) role of DATABASE_URL`,
       );
     }
-    await migrate(drizzle({ client: owner, schema }), { migrationsFolder });
     const exec: Exec = (text, params) => owner.query(text, params);
+    await databaseSchemaVersion(exec);
+    await migrate(drizzle({ client: owner, schema }), { migrationsFolder });
     await ensureAppRole(
       exec,
       appRole,
