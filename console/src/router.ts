@@ -1,6 +1,5 @@
 import { createRouter, createWebHistory } from 'vue-router';
 import { canAdminister, canReadBoard, canSeeTrends, canWriteBrief } from '@tansiq/shared';
-import BoardView from './features/board/BoardView.vue';
 import LoginView from './features/auth/LoginView.vue';
 import { useSessionStore } from './features/auth/session.store.ts';
 
@@ -9,7 +8,9 @@ export function createConsoleRouter() {
     history: createWebHistory(),
     routes: [
       { path: '/login', name: 'login', component: LoginView, meta: { public: true } },
-      { path: '/', name: 'board', component: BoardView },
+      // On demand, like every other screen: the sign-in page comes first over a slow link, without
+      // the map library; LoginView fetches the board while the user types.
+      { path: '/', name: 'board', component: () => import('./features/board/BoardView.vue') },
       // The wall screen: public (a screen with no session shows its pairing code), full screen.
       {
         path: '/wall',

@@ -2,6 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import helmet from 'helmet';
+import compression from 'compression';
 import { pinoHttp } from 'pino-http';
 import type { Config } from './config/config.ts';
 import type { Database } from './db/database.ts';
@@ -72,6 +73,18 @@ export interface Hub {
   /** Stops the background parts, closes every socket and the HTTP server. Does not close the database. */
   close(graceMs?: number): Promise<void>;
 }
+
+/**
+ * Compresses answers of 1 KB and more (brotli or gzip, as the browser accepts; `Vary:
+ * Accept-Encoding`): the console's page and API JSON over the slow links to the south. Not the sign-in
+ * and token answers: a compressed answer holding a secret beside text an attacker can choose
+ * leaks the secret through its length (BREACH). The console's own files come compressed at build
+ * time (see consoleRoutes); Socket.IO's frames are not Express's to touch.
+ */
+const compressAnswers = compression({
+  threshold: 1024,
+  filter: (req, res) => !req.path.startsWith('/api/v1/auth/') && compression.filter(req, res),
+});
 
 /** REST body limit: alerts and briefs are small; attachments have their own route and limit. */
 const JSON_LIMIT = '256kb';
@@ -215,6 +228,7 @@ export function createHub({ config, database, logger, clock = () => new Date() }
     }),
   );
   app.use(refuseUndecodablePaths);
+  app.use(compressAnswers);
   // API answers carry users' data: no browser or proxy keeps a copy.
   app.use('/api', (_req, res, next) => {
     res.setHeader('Cache-Control', 'no-store');

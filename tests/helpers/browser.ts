@@ -9,6 +9,7 @@ export const screenshotDir = path.join(repoRoot, 'tests/e2e/screenshots');
 /** Debian's Chromium, headless, with every background service that would reach the network off. */
 export function launchChromium(
   executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+  extraArgs: string[] = [],
 ): Promise<Browser> {
   return chromium.launch({
     executablePath,
@@ -22,6 +23,7 @@ export function launchChromium(
       '--disable-component-update',
       '--disable-sync',
       '--no-first-run',
+      ...extraArgs,
     ],
   });
 }

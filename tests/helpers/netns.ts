@@ -1,3 +1,4 @@
+import net from 'node:net';
 import { execFile } from 'node:child_process';
 import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -108,5 +109,46 @@ export async function createRemoteSite(): Promise<RemoteSite> {
       await sh('ip', 'netns', 'del', ns).catch(() => undefined);
       await rm(dir, { recursive: true, force: true });
     },
+  };
+}
+
+/**
+ * Latency for a link whose kernel has no netem (this machine's: `tc qdisc … netem` answers
+ * "Specified qdisc kind is unknown"): a relay on the hub's side of the link that holds every chunk
+ * `oneWayMs` in each direction, in order, and the first chunk of each connection two crossings
+ * longer (the TCP handshake's round trip). Combined with `limitRate` on the veth pair, a browser in
+ * the namespace sees a slow, long link; the hub behind the relay sees nothing unusual.
+ */
+export async function delayedRelay(
+  listenHost: string,
+  target: { host: string; port: number },
+  oneWayMs: number,
+): Promise<{ port: number; close(): Promise<void> }> {
+  const sockets = new Set<net.Socket>();
+  const server = net.createServer((client) => {
+    const upstream = net.connect(target.port, target.host);
+    sockets.add(client).add(upstream);
+    const pipe = (from: net.Socket, to: net.Socket, firstExtraMs: number) => {
+      let extra = firstExtraMs;
+      from.on('data', (chunk: Buffer) => {
+        const wait = oneWayMs + extra;
+        extra = 0;
+        setTimeout(() => to.destroyed || to.write(chunk), wait);
+      });
+      from.on('end', () => setTimeout(() => to.destroyed || to.end(), oneWayMs));
+      from.on('error', () => to.destroy());
+      from.on('close', () => sockets.delete(from));
+    };
+    pipe(client, upstream, 2 * oneWayMs);
+    pipe(upstream, client, 0);
+  });
+  await new Promise<void>((resolve) => server.listen(0, listenHost, resolve));
+  return {
+    port: (server.address() as net.AddressInfo).port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => resolve());
+      }),
   };
 }
