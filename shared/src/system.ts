@@ -9,6 +9,8 @@ export const clientConfigSchema = z.object({
   defaultLocale: z.enum(['ar', 'en']),
   /** The time zone shifts are defined in: the console shows shift times in it. */
   timeZone: z.string().default('Africa/Tripoli'),
+  /** Closed alerts unchanged for longer than this many days are removed from the console's storage. */
+  keepClosedDays: z.number().int().positive().default(30),
 });
 export type ClientConfig = z.infer<typeof clientConfigSchema>;
 

@@ -69,6 +69,11 @@ export const configSchema = z.object({
     .enum(['auto', 'on', 'off'], { error: 'expected auto, on or off' })
     .default('auto')
     .describe('Load demo users into a new database: auto = only on embedded PGlite'),
+  TANSIQ_CONSOLE_KEEP_CLOSED_DAYS: whole('days', 1, 3650)
+    .default(30)
+    .describe(
+      "Closed alerts unchanged for longer than this are removed from consoles' browser storage (the hub keeps them)",
+    ),
   TANSIQ_TILE_URL: z
     .string()
     .regex(/^https?:\/\/.+\{z\}.+/, 'expected an http(s) URL template containing {z}, {x} and {y}')

@@ -70,6 +70,7 @@ export function systemRoutes(deps: {
       version: hubVersion,
       tileUrl: deps.config.TANSIQ_TILE_URL ?? null,
       timeZone: deps.config.TANSIQ_TIMEZONE,
+      keepClosedDays: deps.config.TANSIQ_CONSOLE_KEEP_CLOSED_DAYS,
       defaultLocale: 'ar',
     };
     res.json(body);

@@ -23,6 +23,8 @@ import { backoff, hubSocket, type HubSocket } from './reconnect.ts';
 import { LocalDb } from './local-db.ts';
 import { useOutboxStore } from './outbox.store.ts';
 import { chime } from './chime.ts';
+import { DEFAULT_KEEP_CLOSED_DAYS, prunableAlerts } from './retention.ts';
+import { useHubStore } from '../../stores/hub.store.ts';
 
 export type LinkState = 'connecting' | 'online' | 'reconnecting' | 'offline';
 
@@ -55,6 +57,8 @@ export class LinkDown extends Error {
 }
 
 const RESUME_EVERY_MS = 60_000;
+// Closed alerts past the retention age are forgotten at start and then hourly.
+const PRUNE_EVERY_MS = 3_600_000;
 const REQUEST_TIMEOUT_MS = 15_000;
 const CENTRES_KEY = 'tansiq.centres';
 const MUTED_KEY = 'tansiq.muted';
@@ -105,6 +109,20 @@ export const useLiveStore = defineStore('live', () => {
   let snapshotTried = false;
   let saving: Promise<void> = Promise.resolve();
   let resumeTimer: ReturnType<typeof setInterval> | undefined;
+  let pruneTimer: ReturnType<typeof setInterval> | undefined;
+
+  /**
+   * Forgets closed alerts past the hub's retention age (`keepClosedDays`), in the browser's storage
+   * and on the board: a console that runs for months does not grow without end. The hub keeps them.
+   */
+  async function pruneClosed(): Promise<void> {
+    const keepDays = useHubStore().config?.keepClosedDays ?? DEFAULT_KEEP_CLOSED_DAYS;
+    const ids = prunableAlerts(alerts.value.values(), new Date(), keepDays);
+    if (ids.length === 0 || !db) return;
+    await db.deleteAlerts(ids);
+    for (const id of ids) alerts.value.delete(id);
+    triggerRef(alerts);
+  }
   let receiptTimer: ReturnType<typeof setTimeout> | undefined;
   let impactTimer: ReturnType<typeof setTimeout> | undefined;
   let receipted = 0;
@@ -432,6 +450,8 @@ export const useLiveStore = defineStore('live', () => {
     alerts.value = new Map(state.alerts.map((a) => [a.id, a]));
     lastApplied.value = state.lastApplied;
     silentCentres.value = new Map(Object.entries(state.silentCentres));
+    await pruneClosed();
+    pruneTimer = setInterval(() => void pruneClosed(), PRUNE_EVERY_MS);
     receipted = 0;
     catchingUp = state.lastApplied === 0;
     snapshotTried = false;
@@ -478,6 +498,7 @@ export const useLiveStore = defineStore('live', () => {
     db = null;
     userId = null;
     clearInterval(resumeTimer);
+    clearInterval(pruneTimer);
     clearTimeout(receiptTimer);
     receiptTimer = undefined;
     window.removeEventListener('offline', onOffline);

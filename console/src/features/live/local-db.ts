@@ -101,6 +101,13 @@ export class LocalDb {
     ]);
   }
 
+  /** Forgets these cached alerts (closed ones past the retention age). */
+  async deleteAlerts(ids: string[]): Promise<void> {
+    if (ids.length === 0) return;
+    const tx = this.db.transaction('alerts', 'readwrite');
+    await Promise.all([...ids.map((id) => tx.store.delete(id)), tx.done]);
+  }
+
   /** Forgets the cached alerts (on sign-out); the outbox stays until the hub has everything in it. */
   async clearState(): Promise<void> {
     const tx = this.db.transaction(['alerts', 'meta'], 'readwrite');
