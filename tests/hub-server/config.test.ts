@@ -35,6 +35,8 @@ describe('configuration', () => {
     ['TANSIQ_SHIFTS', '07:00-15:00,14:00-22:00'],
     ['TANSIQ_TIMEZONE', 'Libya/Nowhere'],
     ['TANSIQ_HANDOVER_GRACE_MINUTES', '-5'],
+    ['TANSIQ_CONSOLE_KEEP_CLOSED_DAYS', '0'],
+    ['TANSIQ_CONSOLE_KEEP_CLOSED_DAYS', 'forever'],
     ['TANSIQ_PING_INTERVAL_MS', 'fast'],
     ['TANSIQ_PING_INTERVAL_MS', '100'],
     ['TANSIQ_PING_TIMEOUT_MS', '2.5'],
