@@ -11,19 +11,24 @@ const deployConf = path.resolve(
 );
 
 export interface RunningNginx {
-  /** http://127.0.0.1:PORT, the address consoles and REST clients use. */
+  /** http(s)://127.0.0.1:PORT, the address consoles and REST clients use. */
   url: string;
+  /** With TLS: the plain-HTTP address, which only redirects to HTTPS. */
+  httpUrl?: string;
   stop(): Promise<void>;
 }
 
 /**
  * Debian's nginx with the repository's own configuration (deploy/nginx/tansiq.conf), changed only
- * where a test or a benchmark must: the hub ports in both upstreams and the port it listens on.
+ * where a test or a benchmark must: the hub ports in both upstreams, the ports it listens on, and
+ * the certificate — given one (`tls`), HTTPS as deployed plus the redirect from plain HTTP
+ * (`httpUrl`); without, the HTTPS server speaks plain HTTP on its port (the processes behind are
+ * what the cluster tests and benchmarks look at) and the redirect is left out.
  * Runs in the foreground with its files in a temporary directory.
  */
 export async function startNginx(
   hubPorts: number[],
-  options: { listenPort?: number } = {},
+  options: { listenPort?: number; tls?: { cert: string; key: string } } = {},
 ): Promise<RunningNginx> {
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'tansiq-nginx-'));
   const port = options.listenPort ?? (await freePort());
@@ -31,11 +36,27 @@ export async function startNginx(
   const servers = (line: string) =>
     hubPorts.map((p) => line.replace(/127\.0\.0\.1:\d+/, `127.0.0.1:${p}`)).join('\n');
   // Each upstream's run of `server` lines becomes one line per hub port.
-  const site = conf
-    .replace(/(^ *server 127\.0\.0\.1:\d+[^\n]*\n)+/gm, (run) => `${servers(run.split('\n')[0]!)}\n`)
-    .replace(/listen 80;/, `listen 127.0.0.1:${port};`);
-  if (!site.includes(`127.0.0.1:${hubPorts[0]}`))
-    throw new Error('deploy/nginx/tansiq.conf has no upstream server lines');
+  let site = conf.replace(
+    /(^ *server 127\.0\.0\.1:\d+[^\n]*\n)+/gm,
+    (run) => `${servers(run.split('\n')[0]!)}\n`,
+  );
+  let httpUrl: string | undefined;
+  if (options.tls) {
+    const plainPort = await freePort();
+    httpUrl = `http://127.0.0.1:${plainPort}`;
+    site = site
+      .replace(/listen 80;/, `listen 127.0.0.1:${plainPort};`)
+      .replace(/listen 443 ssl http2;/, `listen 127.0.0.1:${port} ssl http2;`)
+      .replaceAll('/etc/tansiq/tls/fullchain.pem', options.tls.cert)
+      .replaceAll('/etc/tansiq/tls/privkey.pem', options.tls.key);
+  } else {
+    site = site
+      .replace(/# Plain HTTP only sends[^\n]*\nserver \{[\s\S]*?\n\}\n/, '')
+      .replace(/listen 443 ssl http2;/, `listen 127.0.0.1:${port};`)
+      .replace(/^ *ssl_[^\n]*\n/gm, '');
+  }
+  if (!site.includes(`127.0.0.1:${hubPorts[0]}`) || !site.includes(`127.0.0.1:${port}`))
+    throw new Error('deploy/nginx/tansiq.conf is not in the shape startNginx expects');
   await fs.writeFile(path.join(dir, 'tansiq.conf'), site);
   await fs.writeFile(
     path.join(dir, 'nginx.conf'),
@@ -60,7 +81,7 @@ export async function startNginx(
   let stderr = '';
   child.stderr?.on('data', (c: Buffer) => (stderr += c.toString()));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const url = `http://127.0.0.1:${port}`;
+  const url = `${options.tls ? 'https' : 'http'}://127.0.0.1:${port}`;
   for (let i = 0; ; i++) {
     const up = await new Promise<boolean>((resolve) => {
       const s = net.connect(port, '127.0.0.1', () => {
@@ -75,6 +96,7 @@ export async function startNginx(
   }
   return {
     url,
+    httpUrl,
     async stop() {
       child.kill('SIGQUIT');
       await exited;
