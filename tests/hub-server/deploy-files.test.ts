@@ -4,7 +4,7 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { expect, test } from 'vitest';
-import http from 'node:http';
+import type http from 'node:http';
 import https from 'node:https';
 import { repoRoot } from '../helpers/paths.ts';
 import { startTestHub, type TestHub } from '../helpers/hub.ts';
