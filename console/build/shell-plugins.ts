@@ -34,8 +34,8 @@ function checkFirstLoad(config: ResolvedConfig, outDir: string, budgetKb: number
 /**
  * Writes dist/sw.js, the service worker that keeps the console's own files so a reload works while
  * the hub is out of reach: it precaches index.html and every built asset (hashed names, so one
- * list per build), answers page loads from the network and falls back to the cached shell, and
- * never touches /api or /socket.io.
+ * list per build), answers page loads from that cache (a new build comes as a new worker, used from
+ * the next load), and never touches /api or /socket.io.
  */
 function writeServiceWorker(config: ResolvedConfig, outDir: string): void {
   // Browsers that run this console take woff2; the woff twins are left to the network.

@@ -32,8 +32,11 @@ self.addEventListener('fetch', (event) => {
   // Live data always goes to the hub: the console keeps its own copy in IndexedDB.
   if (url.pathname.startsWith('/api/') || url.pathname.startsWith('/socket.io/')) return;
   if (request.mode === 'navigate') {
-    // A page load: the hub's current index.html when it answers, else the cached one.
-    event.respondWith(fetch(request).catch(() => caches.match('/index.html', { cacheName: CACHE })));
+    // A page load: the shell this worker was installed with, at once — its files are all in the
+    // same cache, so they always match, and a reload over a slow link waits for no round trip. A
+    // new build arrives as a new worker (the browser checks sw.js on every page load) and is used
+    // from the next load on. The network only when the cache lacks the page.
+    event.respondWith(caches.match('/index.html', { cacheName: CACHE }).then((hit) => hit || fetch(request)));
     return;
   }
   event.respondWith(caches.match(request, { cacheName: CACHE }).then((hit) => hit || fetch(request)));
