@@ -46,4 +46,4 @@ export {
   databaseSchemaVersion,
   SchemaVersionError,
 } from './db/schema-version.ts';
-export { assertDataDirFree, DataDirInUseError } from './backup/maintenance.ts';
+export { assertDataDirFree, DataDirInUseError, serveMaintenance } from './backup/maintenance.ts';

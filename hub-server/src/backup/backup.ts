@@ -1,4 +1,6 @@
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
+import os from 'node:os';
 import http from 'node:http';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -34,7 +36,12 @@ export { BackupError, checkBackup, type BackupHeader } from './backup-format.ts'
 
 /** The Unix socket a hub on an embedded database answers backups on (in its data directory). */
 export function maintenanceSocket(config: Pick<Config, 'TANSIQ_DATA_DIR'>): string {
-  return path.resolve(config.TANSIQ_DATA_DIR, 'hub.sock');
+  const inDataDir = path.resolve(config.TANSIQ_DATA_DIR, 'hub.sock');
+  // A Unix socket's path has room for 107 bytes: a deeper data directory gets one in the system's
+  // temporary directory, named after the data directory so the CLI finds the same one.
+  if (Buffer.byteLength(inDataDir) <= 100) return inDataDir;
+  const key = createHash('sha256').update(inDataDir).digest('hex').slice(0, 24);
+  return path.join(os.tmpdir(), `tansiq-hub-${key}.sock`);
 }
 
 /** The files kept beside the database that a restore needs: the hub's key and the audit checkpoints. */
