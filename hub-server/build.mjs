@@ -8,9 +8,16 @@ import { build } from 'esbuild';
 /** The commit this build is made from (with `-modified` when the tree has uncommitted changes). */
 function commit() {
   const git = (...args) =>
-    execFileSync('git', args, { cwd: new URL('.', import.meta.url), encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    execFileSync('git', args, {
+      cwd: new URL('.', import.meta.url),
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }).trim();
   try {
-    return git('rev-parse', '--short=12', 'HEAD') + (git('status', '--porcelain', '--untracked-files=no') ? '-modified' : '');
+    return (
+      git('rev-parse', '--short=12', 'HEAD') +
+      (git('status', '--porcelain', '--untracked-files=no') ? '-modified' : '')
+    );
   } catch {
     return 'unknown';
   }
