@@ -48,14 +48,31 @@ export function openServer(server: ServerDatabase, poolMax = 4): Promise<Databas
   });
 }
 
-/** Creates a database and names an application role for one test file; drop() removes both. */
-export async function createServerDatabase(): Promise<ServerDatabase> {
+/**
+ * Creates a database and names an application role for one test file; drop() removes both. With
+ * `unprivilegedOwner`, the database belongs to a login role of its own that is no superuser (it may
+ * create roles, as the hub's owner role must to make the application role), as at a centre where
+ * the database administrator keeps the superuser.
+ */
+export async function createServerDatabase(
+  options: { unprivilegedOwner?: boolean } = {},
+): Promise<ServerDatabase> {
   const suffix = randomBytes(5).toString('hex');
   const name = `tansiq_test_${suffix}`;
   const appRole = `tansiq_app_test_${suffix}`;
-  await admin((c) => c.query(`create database ${name}`));
+  const owner = options.unprivilegedOwner ? `tansiq_owner_test_${suffix}` : null;
+  await admin(async (c) => {
+    if (owner) {
+      await c.query(`create role ${owner} login createrole nosuperuser nobypassrls`);
+      await c.query(`create database ${name} owner ${owner}`);
+    } else await c.query(`create database ${name}`);
+  });
   const url = new URL(serverAdminUrl);
   url.pathname = `/${name}`;
+  if (owner) {
+    url.username = owner;
+    url.password = '';
+  }
   return {
     ownerUrl: url.toString(),
     appRole,
@@ -63,6 +80,7 @@ export async function createServerDatabase(): Promise<ServerDatabase> {
       admin(async (c) => {
         await c.query(`drop database if exists ${name} with (force)`);
         await c.query(`drop role if exists ${appRole}`);
+        if (owner) await c.query(`drop role if exists ${owner}`);
       }),
   };
 }

@@ -63,6 +63,40 @@ describe('database on the PostgreSQL server', () => {
     }
   });
 
+  test('an application role made with powers loses them at the next start; an owner that is no superuser can run the hub', async () => {
+    const owner = new pg.Client({ connectionString: server.ownerUrl });
+    await owner.connect();
+    try {
+      await owner.query(`alter role ${server.appRole} superuser createdb createrole bypassrls`);
+      const again = await open();
+      await again.close();
+      const { rows } = await owner.query(
+        'select rolsuper, rolbypassrls, rolcreaterole, rolcreatedb from pg_roles where rolname = $1',
+        [server.appRole],
+      );
+      expect(rows).toEqual([
+        { rolsuper: false, rolbypassrls: false, rolcreaterole: false, rolcreatedb: false },
+      ]);
+    } finally {
+      await owner.end();
+    }
+    // A centre's database administrator keeps the superuser: the owner may only create roles.
+    const plain = await createServerDatabase({ unprivilegedOwner: true });
+    try {
+      const hubOnIt = await openPostgres({
+        ownerUrl: plain.ownerUrl,
+        appRole: plain.appRole,
+        poolMax: 2,
+        logger,
+      });
+      const centres = await hubOnIt.db.select().from(schema.centres);
+      expect(centres).toHaveLength(4);
+      await hubOnIt.close();
+    } finally {
+      await plain.drop();
+    }
+  });
+
   test.each([
     ['create a table', sql`create table sneaky (id int)`],
     ['drop a table', sql`drop table users`],

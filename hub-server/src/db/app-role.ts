@@ -28,10 +28,33 @@ async function grantAppRole(exec: Exec, role: string, passwordLiteral?: string):
   const ident = quoteIdent(role);
   const { rows } = await exec('select 1 from pg_roles where rolname = $1', [role]);
   if (rows.length === 0) await exec(`create role ${ident} login`);
-  const passwordClause = passwordLiteral ? ` password ${passwordLiteral}` : '';
-  await exec(
-    `alter role ${ident} login nosuperuser nocreatedb nocreaterole nobypassrls noreplication${passwordClause}`,
-  );
+  // Only the attributes that are not yet as they must be: an owner that is not a superuser (a
+  // centre's database administrator keeps that) may not even restate SUPERUSER, BYPASSRLS or
+  // REPLICATION, and has no need to when the role was made without them.
+  const [current] = (
+    await exec(
+      `select rolcanlogin as login, rolsuper as superuser, rolcreatedb as createdb, rolcreaterole as createrole,
+              rolbypassrls as bypassrls, rolreplication as replication
+         from pg_roles where rolname = $1`,
+      [role],
+    )
+  ).rows as Record<
+    'login' | 'superuser' | 'createdb' | 'createrole' | 'bypassrls' | 'replication',
+    boolean
+  >[];
+  const wanted = {
+    login: true,
+    superuser: false,
+    createdb: false,
+    createrole: false,
+    bypassrls: false,
+    replication: false,
+  };
+  const changes = Object.entries(wanted)
+    .filter(([name, value]) => current![name as keyof typeof wanted] !== value)
+    .map(([name, value]) => (value ? name : `no${name}`));
+  if (passwordLiteral) changes.push(`password ${passwordLiteral}`);
+  if (changes.length > 0) await exec(`alter role ${ident} ${changes.join(' ')}`);
   const db = (await exec('select current_database() as db')).rows[0] as { db: string };
   await exec(`grant connect on database ${quoteIdent(db.db)} to ${ident}`);
   await exec(`grant usage on schema public to ${ident}`);
