@@ -141,6 +141,19 @@ describe('backup and restore on embedded PGlite (pnpm cli backup / restore)', ()
       'a backup never overwrites a file',
     );
 
+    // Bad arguments: a usage error (exit 2) naming what is missing; a file that is not there.
+    for (const args of [['backup'], ['backup', '--to'], ['restore', '--from', file, '--force']]) {
+      const res = await cli(args, { TANSIQ_DATA_DIR: source });
+      expect(res.code, args.join(' ')).toBe(2);
+      expect(res.out).toMatch(/expected --to FILE|argument missing|Unknown option/);
+    }
+    const missing = await cli(['restore', '--from', path.join(work, 'no-such.gz')], {
+      TANSIQ_DATA_DIR: path.join(work, 'never-missing'),
+    });
+    expect(missing.code).toBe(1);
+    expect(missing.out).toContain('the backup cannot be read');
+    await expect(fs.stat(path.join(work, 'never-missing'))).rejects.toThrow(/ENOENT/);
+
     const into = await cli(['restore', '--from', file], { TANSIQ_DATA_DIR: source });
     expect(into.code).toBe(1);
     expect(into.out).toContain('already holds a database');

@@ -158,7 +158,10 @@ export async function writeBackup(
 
 /** Reads a backup's lines in order (gunzipped). */
 async function* lines(file: string): AsyncGenerator<string> {
-  const input = fs.createReadStream(file).pipe(createGunzip());
+  const raw = fs.createReadStream(file);
+  const input = raw.pipe(createGunzip());
+  // pipe() does not pass a read error on: without this it would end the process.
+  raw.on('error', (err) => input.destroy(err));
   yield* readline.createInterface({ input, crlfDelay: Infinity });
 }
 
@@ -167,6 +170,11 @@ async function* lines(file: string): AsyncGenerator<string> {
  * header. Throws BackupError naming what is wrong; reads nothing into a database.
  */
 export async function checkBackup(file: string): Promise<BackupHeader> {
+  try {
+    if (!fs.statSync(file).isFile()) throw new Error('not a file');
+  } catch (err) {
+    throw new BackupError(`the backup cannot be read: ${file}: ${(err as Error).message}`);
+  }
   const hash = createHash('sha256');
   let header: BackupHeader | null = null;
   let count = 0;
