@@ -7,6 +7,7 @@ import { migrate } from 'drizzle-orm/pglite/migrator';
 import * as schema from './schema.ts';
 import { migrationsFolder } from './migrations.ts';
 import { claimsTransaction, type Database } from './database.ts';
+import { OneTripPGlite } from './pglite-client.ts';
 import { ensureAppRole } from './app-role.ts';
 import { soleLeader } from './leader.ts';
 import { EVENTS_CHANNEL } from './events-listener.ts';
@@ -22,6 +23,8 @@ export interface PgliteOptions {
   loadDataDir?: Blob | File;
   /** The database's page cache (shared_buffers), in MB; PostgreSQL's default 128 when unset. */
   buffersMb?: number;
+  /** The client: the hub's (default) or PGlite's own, which `pnpm bench pglite` compares it with. */
+  client?: typeof PGlite;
 }
 
 /**
@@ -68,7 +71,7 @@ export function pgliteSnapshot<T>(client: PGlite, fn: (q: SnapshotQuery) => Prom
 
 export async function openPglite(options: PgliteOptions = {}): Promise<EmbeddedDatabase> {
   if (options.dataDir && !options.loadDataDir) await createDataDir(options.dataDir);
-  const client = new PGlite({
+  const client = new (options.client ?? OneTripPGlite)({
     ...(options.dataDir ? { dataDir: options.dataDir } : {}),
     ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
     ...(options.buffersMb
