@@ -15,7 +15,7 @@ import { systemRoutes } from './system/system.routes.ts';
 import { createSocketServer, type HubIo } from './realtime/socket-server.ts';
 import { AccessTokens } from './auth/tokens.ts';
 import { hubKeys } from './auth/hub-key.ts';
-import { AuthService } from './auth/auth.service.ts';
+import { AuthService, SESSION_ENDED, type SessionEnding } from './auth/auth.service.ts';
 import { authRoutes } from './auth/auth.routes.ts';
 import { UsersService } from './users/users.service.ts';
 import { usersRoutes } from './users/users.routes.ts';
@@ -134,7 +134,11 @@ export function createHub({ config, database, logger, clock = () => new Date() }
   const delivery = new EventDelivery(centres, () => io, skipped);
   const tailer = new EventTailer(
     database,
-    (rows) => delivery.deliver(rows),
+    (rows) => {
+      // Every process forgets ended sessions it had checked, sockets or not.
+      for (const row of rows) if (row.type === SESSION_ENDED) auth.sessionsEnded(row.data as SessionEnding);
+      delivery.deliver(rows);
+    },
     logger.child({ domain: 'events' }),
     config.TANSIQ_EVENT_POLL_MS,
   );

@@ -353,3 +353,54 @@ describe('socket token expiry and auth:refresh', () => {
     socket.close();
   });
 });
+
+describe('a session ended through one hub process, checked lately by another', () => {
+  let a: TestHub;
+  let b: TestHub;
+  let ids: Map<string, string>;
+  beforeAll(async () => {
+    a = await startTestHub();
+    // A second process on the same database: it learns of endings only from the event log.
+    b = await startTestHub({ database: a.database });
+    ids = await seedUsers(a.database);
+  });
+  afterAll(async () => {
+    await b.hub.close(500);
+    await a.close();
+  });
+
+  /** Asks `hub` until it refuses the token; the time it took. */
+  async function refusedWithin(hub: TestHub, token: string): Promise<number> {
+    const started = performance.now();
+    for (;;) {
+      const res = await api(hub.url, token)('GET', '/api/v1/auth/me');
+      if (res.status === 401) return performance.now() - started;
+      expect(res.status).toBe(200);
+      if (performance.now() - started > 10_000) throw new Error('still accepted after 10 s');
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+
+  test('logout on one process: the other refuses the token as soon as it reads the ending, not after its 5 s', async () => {
+    const pair = await login(a.url, 'officer.east');
+    // Both processes have now found the session open (and remember it).
+    expect((await api(b.url, pair.accessToken)('GET', '/api/v1/auth/me')).status).toBe(200);
+    expect((await api(a.url, pair.accessToken)('GET', '/api/v1/auth/me')).status).toBe(200);
+    expect((await api(a.url, pair.accessToken)('POST', '/api/v1/auth/logout')).status).toBe(204);
+    // The process that ended it refuses at once.
+    expect((await api(a.url, pair.accessToken)('GET', '/api/v1/auth/me')).status).toBe(401);
+    expect(await refusedWithin(b, pair.accessToken)).toBeLessThan(2000);
+  });
+
+  test('an account disabled on one process: the other refuses its tokens too', async () => {
+    const admin = await login(a.url, 'admin');
+    const officer = await login(b.url, 'officer.west');
+    expect((await api(b.url, officer.accessToken)('GET', '/api/v1/auth/me')).status).toBe(200);
+    const res = await api(a.url, admin.accessToken)('PATCH', `/api/v1/users/${ids.get('officer.west')}`, {
+      disabled: true,
+    });
+    expect(res.status).toBe(200);
+    expect(await refusedWithin(b, officer.accessToken)).toBeLessThan(2000);
+    expect((await api(a.url, officer.accessToken)('GET', '/api/v1/auth/me')).status).toBe(401);
+  });
+});

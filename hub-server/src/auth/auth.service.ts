@@ -34,9 +34,25 @@ export interface AuthContext {
 
 /** The event every hub process acts on by closing the sockets of the ended session(s). */
 export const SESSION_ENDED = 'session:ended';
+/** What a `session:ended` event names: one session, or every session of a user. */
+export type SessionEnding = { sessionId: string } | { userId: string };
 
 const THROTTLE_WINDOW_SECONDS = 15 * 60;
 const BAD_CREDENTIALS = 'wrong username or password';
+/** How long a session found open is trusted without reading it again (see `authenticate`). */
+export const SESSION_CHECK_MS = 5_000;
+/** Sessions remembered at most; past it, the expired go, then all. */
+const CHECKED_SESSIONS_MAX = 10_000;
+
+interface CheckedSession {
+  userId: string;
+  principal: Principal;
+  username: string;
+  /** When the session itself ends (null: never). */
+  sessionEnds: Date | null;
+  /** Read again from this time on. */
+  until: number;
+}
 
 export class AuthService {
   /** Attempts per username and source address together: refused past the limit. */
@@ -46,6 +62,10 @@ export class AuthService {
   /** Failures per username from anywhere: never refused, only slowed (a stranger cannot lock an officer out). */
   private readonly usernameFailures: RateLimiterMemory;
   private dummyHash: Promise<string> | null = null;
+  /** Sessions found open lately, by id (see `authenticate`). */
+  private readonly checked = new Map<string, CheckedSession>();
+  /** Counts `sessionsEnded` calls: a check that saw one happen meanwhile keeps nothing. */
+  private endings = 0;
 
   constructor(
     private readonly db: AppDb,
@@ -230,9 +250,25 @@ export class AuthService {
     return row?.usedAt ? { sessionId: row.sessionId } : null;
   }
 
-  /** Checks an access token and the live state behind it: the session open, the user enabled. */
+  /**
+   * Checks an access token and the live state behind it: the session open, the user enabled. A
+   * session found open is trusted for SESSION_CHECK_MS without reading it again; its ending (logout,
+   * a reused refresh token, an account change, a revoked wall screen) drops it from every process's
+   * memory as soon as that process reads the `session:ended` event (`sessionsEnded`), and at once on
+   * the process that ended it.
+   */
   async authenticate(token: unknown): Promise<AuthContext> {
     const claims = await this.tokens.verify(token);
+    const expiresAt = new Date(claims.exp * 1000);
+    const known = this.checked.get(claims.sid);
+    if (known && known.userId === claims.sub && Date.now() < known.until && !ended(known.sessionEnds))
+      return {
+        principal: { ...known.principal },
+        username: known.username,
+        sessionId: claims.sid,
+        expiresAt,
+      };
+    const generation = this.endings;
     const [row] = await this.db
       .select({ user: users, session: sessions })
       .from(sessions)
@@ -242,12 +278,32 @@ export class AuthService {
     if (row.session.revokedAt || ended(row.session.expiresAt))
       throw errors.unauthenticated('the session has ended');
     if (row.user.disabledAt) throw errors.unauthenticated('the account is disabled');
-    return {
-      principal: this.principalOf(row.user),
-      username: row.user.username,
-      sessionId: row.session.id,
-      expiresAt: new Date(claims.exp * 1000),
-    };
+    const principal = this.principalOf(row.user);
+    // Not when a session ended while this read was under way: it may have read the state before.
+    if (generation === this.endings) {
+      if (this.checked.size >= CHECKED_SESSIONS_MAX) this.pruneChecked();
+      this.checked.set(row.session.id, {
+        userId: row.user.id,
+        principal,
+        username: row.user.username,
+        sessionEnds: row.session.expiresAt,
+        until: Date.now() + SESSION_CHECK_MS,
+      });
+    }
+    return { principal: { ...principal }, username: row.user.username, sessionId: row.session.id, expiresAt };
+  }
+
+  /** Sessions that ended (one, or every session of a user): the next request reads them again. */
+  sessionsEnded(which: SessionEnding): void {
+    this.endings++;
+    if ('sessionId' in which) this.checked.delete(which.sessionId);
+    else for (const [id, s] of this.checked) if (s.userId === which.userId) this.checked.delete(id);
+  }
+
+  private pruneChecked(): void {
+    const now = Date.now();
+    for (const [id, s] of this.checked) if (now >= s.until) this.checked.delete(id);
+    if (this.checked.size >= CHECKED_SESSIONS_MAX) this.checked.clear();
   }
 
   async logout(auth: AuthContext, ctx: RequestContext): Promise<void> {
@@ -277,6 +333,7 @@ export class AuthService {
       });
       await appendEvent(tx, { type: SESSION_ENDED, audience: 'hub', data: { sessionId } });
     });
+    this.sessionsEnded({ sessionId });
   }
 
   /**
@@ -285,6 +342,8 @@ export class AuthService {
    * appends an event); every process closes the user's sockets when it reads the event.
    */
   async endUserSessions(tx: AppTx, userId: string, reason: string): Promise<void> {
+    // Now, and again when the event is read after the commit (a read meanwhile may see them open).
+    this.sessionsEnded({ userId });
     await tx
       .update(sessions)
       .set({ revokedAt: sql`now()`, revokedReason: reason })
