@@ -55,3 +55,6 @@ process.on(
     next();
   },
 );
+
+// Exit normally on SIGTERM, so that a CPU profile (`--profile`) is written.
+process.on('SIGTERM', () => process.exit(0));

@@ -167,7 +167,7 @@ export async function fanoutBench(o: FanoutOptions): Promise<void> {
     cores,
     ...(o.profileDir ? { profileDir: o.profileDir } : {}),
   });
-  const baseline = o.nodes > 1 ? null : await startBaseline(cores);
+  const baseline = o.nodes > 1 ? null : await startBaseline(cores, o.profileDir);
   try {
     await sleep(1000);
     const rssIdle = hubs.pids.map(rssBytes);

@@ -3,6 +3,7 @@ import { httpBench } from './http.bench.ts';
 import { fanoutBench } from './fanout.bench.ts';
 import { floodBench } from './flood.bench.ts';
 import { reconnectBench } from './reconnect.bench.ts';
+import { pgliteBench } from './pglite.bench.ts';
 
 const usage = `Usage: pnpm bench [name] [options]
 
@@ -12,13 +13,16 @@ Benchmarks (each prints its figures against a baseline measured in the same run)
              (default: 2000 consoles, 10 alerts/s, 10 s a round, 3 rounds each)
   reconnect  N consoles drop at once and resume vs their cold connect (default: 2000 consoles, 3 rounds)
   flood      other users' alerts and /healthz while one account floods from 6 sockets vs no flood (default: 10 s each)
+  pglite     raising an alert on the embedded database: the hub's one-trip client vs PGlite's own
+             (default: 300 alerts a round, 3 rounds each, alternating)
   all        every benchmark (the default)
 
 Options:
   --consoles N     consoles (fanout, reconnect)
   --rate R         alerts per second (fanout)
   --seconds S      seconds per round or phase
-  --rounds K       rounds per side (fanout, reconnect)
+  --rounds K       rounds per side (fanout, reconnect, pglite)
+  --alerts N       alerts a round (pglite)
   --db pglite|server   the hub's database: embedded PGlite, or a new database on the PostgreSQL
                    server of TANSIQ_BENCH_PG_URL (default postgres://postgres@127.0.0.1:5432/postgres)
   --nodes N        hub processes behind nginx (with --db server); fanout then compares N processes
@@ -39,6 +43,7 @@ interface Options {
   nodes: number;
   pin: boolean;
   profile: string | undefined;
+  alerts: number;
 }
 
 const benches: Record<string, (o: Options) => Promise<void>> = {
@@ -64,6 +69,7 @@ const benches: Record<string, (o: Options) => Promise<void>> = {
       pin: o.pin,
     }),
   flood: (o) => floodBench({ seconds: o.seconds ?? 10, sockets: 6 }),
+  pglite: (o) => pgliteBench({ alerts: o.alerts, rounds: o.rounds }),
 };
 
 async function main(): Promise<void> {
@@ -75,6 +81,7 @@ async function main(): Promise<void> {
       consoles: { type: 'string', default: '2000' },
       rate: { type: 'string', default: '10' },
       rounds: { type: 'string', default: '3' },
+      alerts: { type: 'string', default: '300' },
       db: { type: 'string', default: 'pglite' },
       nodes: { type: 'string', default: '1' },
       'no-pin': { type: 'boolean', default: false },
@@ -92,6 +99,7 @@ async function main(): Promise<void> {
   const rate = Number(values.rate);
   const rounds = Number(values.rounds);
   const nodes = Number(values.nodes);
+  const alerts = Number(values.alerts);
   if (!Number.isInteger(connections) || connections < 1 || connections > 1000)
     throw new Error('--connections expects 1–1000');
   if (seconds !== undefined && !(seconds > 0 && seconds <= 120))
@@ -101,6 +109,8 @@ async function main(): Promise<void> {
   if (!(rate > 0 && rate <= 1000)) throw new Error('--rate expects alerts per second up to 1000');
   if (!Number.isInteger(rounds) || rounds < 1 || rounds > 20) throw new Error('--rounds expects 1–20');
   if (!Number.isInteger(nodes) || nodes < 1 || nodes > 16) throw new Error('--nodes expects 1–16');
+  if (!Number.isInteger(alerts) || alerts < 1 || alerts > 100000)
+    throw new Error('--alerts expects 1–100000');
   if (values.db !== 'pglite' && values.db !== 'server') throw new Error('--db expects pglite or server');
   if (nodes > 1 && values.db !== 'server')
     throw new Error('--nodes needs --db server: PGlite is one process');
@@ -118,6 +128,7 @@ async function main(): Promise<void> {
       nodes,
       pin: !values['no-pin'],
       profile: values.profile,
+      alerts,
     });
 }
 

@@ -209,8 +209,12 @@ export async function startHubs(o: {
 }
 
 /** The bare Socket.IO server of the baseline, pinned to the servers' core. */
-export async function startBaseline(cores: Cores | null): Promise<{ url: string; child: ChildProcess }> {
-  const child = fork(path.join(here, 'fanout-baseline-server.ts'), [], { execArgv: tsx });
+export async function startBaseline(
+  cores: Cores | null,
+  profileDir?: string,
+): Promise<{ url: string; child: ChildProcess }> {
+  const profile = profileDir ? ['--cpu-prof', '--cpu-prof-dir', path.join(profileDir, 'baseline')] : [];
+  const child = fork(path.join(here, 'fanout-baseline-server.ts'), [], { execArgv: [...tsx, ...profile] });
   const { port } = await message<{ port: number }>(child, 'listening');
   pin(child.pid, cores?.server);
   return { url: `http://127.0.0.1:${port}`, child };
