@@ -7,6 +7,7 @@ import {
   type Transaction,
 } from '@electric-sql/pglite';
 import { createRequire } from 'node:module';
+import { PREPARABLE, STATEMENT_CACHE } from './prepared.ts';
 
 /** node-postgres's conversion of a JavaScript value to a query parameter (text, bytes or null). */
 const { prepareValue } = createRequire(import.meta.url)('pg/lib/utils.js') as {
@@ -14,11 +15,6 @@ const { prepareValue } = createRequire(import.meta.url)('pg/lib/utils.js') as {
 };
 
 const { serialize } = protocol;
-
-/** Statements kept prepared (PostgreSQL then plans each once, not on every run). */
-export const STATEMENT_CACHE = 500;
-/** What is worth preparing: the hub's reads and writes, not DDL or transaction control. */
-const PREPARABLE = /^\s*(select|insert|update|delete|with)\b/i;
 
 /** One buffer holding every message, in order. */
 function concat(parts: (Uint8Array | ArrayBuffer)[]): Uint8Array {

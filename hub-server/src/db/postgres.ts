@@ -15,6 +15,7 @@ import { ensureAppRole, type Exec } from './app-role.ts';
 import { advisoryLeader } from './leader.ts';
 import { listenForEvents } from './events-listener.ts';
 import { databaseSchemaVersion } from './schema-version.ts';
+import { PreparingClient } from './prepared.ts';
 import type { Logger } from '../logger.ts';
 
 export interface PostgresOptions {
@@ -100,6 +101,7 @@ async function assertUnprivileged(pool: pg.Pool): Promise<void> {
  */
 function resilientPool(url: string, max: number, name: string, logger: Logger, options?: string): pg.Pool {
   const pool = new pg.Pool({
+    Client: PreparingClient,
     connectionString: url,
     max,
     connectionTimeoutMillis: 5000,
