@@ -24,6 +24,8 @@ interface Console {
 
 const consoles: Console[] = [];
 let histogram: hdr.Histogram | null = null;
+/** Receipt time − the alert's createdAt (the hub's transaction start), on the hub only. */
+let sinceCreated: hdr.Histogram | null = null;
 let received = 0;
 let target: { url: string; token: string; mode: Mode } | null = null;
 let waiting: { expect: number; started: number } | null = null;
@@ -31,7 +33,7 @@ const now = () => performance.timeOrigin + performance.now();
 
 function onEvent(
   c: Console,
-  event: { seq?: number; type?: string; data?: { alert?: { description?: string } } },
+  event: { seq?: number; type?: string; data?: { alert?: { description?: string; createdAt?: string } } },
 ) {
   if (typeof event.seq === 'number' && event.seq > c.lastSeq) c.lastSeq = event.seq;
   if (event.type !== 'alert:created') return;
@@ -40,6 +42,9 @@ function onEvent(
   if (histogram && Number.isFinite(sentAt)) {
     received++;
     histogram.recordValue(Math.max(1, Math.round((now() - sentAt) * 1000)));
+    const created = Date.parse(event.data?.alert?.createdAt ?? '');
+    if (sinceCreated && target?.mode === 'hub' && Number.isFinite(created))
+      sinceCreated.recordValue(Math.max(1, Math.round((now() - created) * 1000)));
   }
 }
 
@@ -111,6 +116,11 @@ process.on('message', (msg: { type: string; [k: string]: unknown }) => {
           highestTrackableValue: 60_000_000,
           numberOfSignificantValueDigits: 3,
         });
+        sinceCreated = hdr.build({
+          lowestDiscernibleValue: 1,
+          highestTrackableValue: 60_000_000,
+          numberOfSignificantValueDigits: 3,
+        });
         break;
       case 'drop':
         for (const c of consoles) c.socket.disconnect();
@@ -144,6 +154,7 @@ process.on('message', (msg: { type: string; [k: string]: unknown }) => {
             p50: h ? h.getValueAtPercentile(50) / 1000 : NaN,
             p99: h ? h.getValueAtPercentile(99) / 1000 : NaN,
             max: h ? h.maxValue / 1000 : NaN,
+            sinceCreatedP50: sinceCreated?.totalCount ? sinceCreated.getValueAtPercentile(50) / 1000 : NaN,
           },
           () => process.exit(0),
         );

@@ -37,6 +37,8 @@ interface Round {
 
 interface Summary {
   received: number;
+  /** Hub rounds: receipt − the alert's createdAt (its transaction's start), median. */
+  sinceCreatedP50: number;
   p50: number;
   p99: number;
   max: number;
@@ -92,21 +94,29 @@ async function hubRound(
   const cpuBefore = cpu();
   const start = performance.timeOrigin + performance.now() + 200;
   const posts: Promise<unknown>[] = [];
+  const late: number[] = [];
+  const answered: number[] = [];
   for (let i = 0; i < total; i++) {
     const intended = start + (i * 1000) / o.rate;
     await sleep(Math.max(0, intended - (performance.timeOrigin + performance.now())));
+    late.push(performance.timeOrigin + performance.now() - intended);
     posts.push(
       fetch(`${url}/api/v1/alerts`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', authorization: `Bearer ${tokens.east}` },
         body: alertBody(intended),
-      }).then((r) => r.arrayBuffer()),
+      })
+        .then((r) => r.arrayBuffer())
+        .then(() => answered.push(performance.timeOrigin + performance.now() - intended)),
     );
   }
   await Promise.all(posts);
   await sleep(2000);
   const used = cpu() - cpuBefore;
   const s = await finish(clients);
+  process.stdout.write(
+    `    driver: sent late p50 ${spread(late).median.toFixed(1)} ms, max ${spread(late).max.toFixed(1)} ms; answered p50 ${spread(answered).median.toFixed(1)} ms after the intended time; consoles: receipt − the alert's transaction start p50 ${s.sinceCreatedP50.toFixed(1)} ms\n`,
+  );
   return {
     ...s,
     sent: total,
@@ -178,20 +188,27 @@ export async function fanoutBench(o: FanoutOptions): Promise<void> {
     let template: unknown = null;
     const other = o.nodes > 1 ? `1 process via nginx` : 'bare io.emit';
     const main = o.nodes > 1 ? `${o.nodes} processes via nginx` : 'hub';
+    // A short round on each side first, not counted: the first alerts through a new process pay
+    // for compiling its code paths (and, in the hub, the database's first plans).
+    const warm = { ...o, seconds: Math.min(3, o.seconds) };
+    const warmHub = await hubRound(warm, cores, hubs.url, hubs.pids, tokens);
+    process.stdout.write(`${row(`${main} warm-up`, warmHub, o.consoles)}\n`);
+    const first = await fetch(`${hubs.url}/api/v1/events?after=0&limit=100`, {
+      headers: { authorization: `Bearer ${tokens.west}` },
+    });
+    template = ((await first.json()) as { events: { type: string }[] }).events.find(
+      (e) => e.type === 'alert:created',
+    );
+    const warmOther = baseline
+      ? await baselineRound(warm, cores, baseline, template)
+      : await hubRound(warm, cores, hubs.singleUrl!, [hubs.pids[0]!], tokens);
+    process.stdout.write(`${row(`${other} warm-up`, warmOther, o.consoles)}\n`);
     for (let r = 0; r < o.rounds; r++) {
       const runHub = async () => {
         const round = await hubRound(o, cores, hubs.url, hubs.pids, tokens);
         rssLoaded = round.rssLoaded;
         hubSide.push(round);
         process.stdout.write(`${row(`${main} #${r + 1}`, round, o.consoles)}\n`);
-        if (!template) {
-          const res = await fetch(`${hubs.url}/api/v1/events?after=0&limit=100`, {
-            headers: { authorization: `Bearer ${tokens.west}` },
-          });
-          template = ((await res.json()) as { events: { type: string }[] }).events.find(
-            (e) => e.type === 'alert:created',
-          );
-        }
       };
       const runOther = async () => {
         const round = baseline
@@ -200,7 +217,7 @@ export async function fanoutBench(o: FanoutOptions): Promise<void> {
         otherSide.push(round);
         process.stdout.write(`${row(`${other} #${r + 1}`, round, o.consoles)}\n`);
       };
-      // Alternate which side goes first; the hub goes first in round 1 (the baseline replays its payload).
+      // Alternate which side goes first.
       if (r % 2 === 0) {
         await runHub();
         await runOther();
