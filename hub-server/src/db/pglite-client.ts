@@ -50,11 +50,12 @@ export class OneTripPGlite extends PGlite {
 
   override transaction<T>(fn: (tx: Transaction) => Promise<T>): Promise<T> {
     return super.transaction((tx) => {
-      const query = <R>(
+      const query = async <R>(
         text: string,
         params: unknown[] = [],
         options?: QueryOptions,
       ): Promise<Results<R>> => {
+        // A rejection, as PGlite's own transaction gives, never a throw before the promise.
         if (tx.closed) throw new Error('Transaction is closed');
         return this.oneTrip<R>(text, params, options, false);
       };
