@@ -21,7 +21,8 @@ export { createUser } from './users/users.service.ts';
 export { verifyAudit, recordAudit, type AuditVerification } from './audit/audit.service.ts';
 export { AccessTokens, TOKEN_AUDIENCE, TOKEN_ISSUER } from './auth/tokens.ts';
 export { migrationsFolder, appGrants } from './db/migrations.ts';
-export { appendEvent, readEventsFor } from './events/events.service.ts';
+export { appendEvent, readEventsFor, type EventRow } from './events/events.service.ts';
+export { EventTailer } from './events/event-tailer.ts';
 export { loginDelayMs } from './auth/auth.service.ts';
 export { FailureAudit, FAILURES_WRITTEN_PER_MINUTE } from './audit/failure-audit.ts';
 export {

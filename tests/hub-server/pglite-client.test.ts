@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import type { Transaction } from '@electric-sql/pglite';
 import { OneTripPGlite, STATEMENT_CACHE, type EmbeddedDatabase } from '@tansiq/hub-server';
 import { openTestPglite } from '../helpers/db.ts';
 
@@ -125,5 +126,80 @@ describe('the embedded database client', () => {
     release();
     await tx;
     expect((await outside).rows).toEqual([{ n: 0 }]);
+  });
+
+  /** Counts the trips into the engine while `fn` runs. */
+  const trips = async (fn: () => Promise<unknown>) => {
+    const raw = client.execProtocolRaw.bind(client);
+    let n = 0;
+    client.execProtocolRaw = (message, options) => {
+      n++;
+      return raw(message, options);
+    };
+    try {
+      await fn();
+    } finally {
+      client.execProtocolRaw = raw;
+    }
+    return n;
+  };
+
+  test('a transaction: BEGIN goes with its first statement, COMMIT is one trip, and it is all or nothing', async () => {
+    await client.exec('create table tx_rows (v int primary key)');
+    const n = await trips(() =>
+      client.transaction(async (t) => {
+        await t.query('insert into tx_rows values ($1)', [1]);
+        await t.query('insert into tx_rows values ($1)', [2]);
+        expect(
+          (await t.query<{ open: boolean }>('select now() = statement_timestamp() as open')).rows,
+        ).toEqual([{ open: false }]);
+      }),
+    );
+    // Three statements and the COMMIT (BEGIN and COMMIT as simple queries took two trips each).
+    expect(n).toBe(4);
+    // A failure rolls back everything, the first statement (the one carrying BEGIN) included.
+    await expect(
+      client.transaction(async (t) => {
+        await t.query('insert into tx_rows values ($1)', [3]);
+        await t.query('insert into tx_rows values ($1)', [1]);
+      }),
+    ).rejects.toMatchObject({ code: '23505' });
+    // A failed statement whose error was swallowed: the commit is refused, nothing is kept.
+    await expect(
+      client.transaction(async (t) => {
+        await t.query('insert into tx_rows values ($1)', [4]);
+        await t.query('insert into tx_rows values ($1)', [1]).catch(() => undefined);
+      }),
+    ).rejects.toThrow(/rolled back/);
+    // rollback(), a transaction that ran nothing, and a query after the end.
+    let after: Transaction | null = null;
+    await client.transaction(async (t) => {
+      await t.query('insert into tx_rows values ($1)', [5]);
+      await t.rollback();
+      after = t;
+    });
+    expect(await trips(() => client.transaction(async () => 'nothing'))).toBe(0);
+    await expect(after!.query('select 1')).rejects.toThrow('Transaction is closed');
+    expect((await client.query<{ v: number }>('select v from tx_rows order by v')).rows).toEqual([
+      { v: 1 },
+      { v: 2 },
+    ]);
+    // exec inside a transaction, and its notifications at commit.
+    const heard: string[] = [];
+    const unlisten = await client.listen('tx_channel', (payload) => heard.push(payload));
+    await client.transaction(async (t) => {
+      const [first, second] = await t.exec(
+        "insert into tx_rows values (6); select pg_notify('tx_channel', 'six')",
+      );
+      expect(first!.affectedRows).toBe(1);
+      expect(second!.rows).toHaveLength(1);
+      expect(heard).toEqual([]);
+    });
+    await new Promise((r) => setTimeout(r, 10));
+    expect(heard).toEqual(['six']);
+    await unlisten();
+    expect((await client.query<{ n: number }>('select count(*)::int as n from tx_rows')).rows).toEqual([
+      { n: 3 },
+    ]);
   });
 });

@@ -8,7 +8,7 @@ import {
   type CentrePerformance,
   type Severity,
 } from '@tansiq/shared';
-import type { Database } from '../db/database.ts';
+import { rowsOf, type Database } from '../db/database.ts';
 import type { CentresCache } from '../centres/centres.cache.ts';
 import type { FailureAudit } from '../audit/failure-audit.ts';
 import type { AuthContext } from '../auth/auth.service.ts';
@@ -210,9 +210,4 @@ export class BoardService {
       };
     });
   }
-}
-
-/** The rows of a raw query (node-postgres and PGlite both answer `{ rows }`). */
-function rowsOf<T>(result: unknown): T[] {
-  return (result as { rows: T[] }).rows;
 }

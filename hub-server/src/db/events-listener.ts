@@ -4,6 +4,11 @@ import type { Logger } from '../logger.ts';
 /** The channel the events table's trigger notifies on each commit that added events. */
 export const EVENTS_CHANNEL = 'tansiq_events';
 
+/** The last sequence number a notification announces (migration 0014), or null when it says none. */
+export function lastNotified(payload: string | undefined): number | null {
+  return payload !== undefined && /^[1-9][0-9]{0,15}$/.test(payload) ? Number(payload) : null;
+}
+
 /** The first wait before getting the listening connection back, and the longest. */
 const RECONNECT_FIRST_MS = 250;
 const RECONNECT_MAX_MS = 5000;
@@ -15,7 +20,7 @@ const RECONNECT_MAX_MS = 5000;
  */
 export async function listenForEvents(
   url: string,
-  wake: () => void,
+  wake: (last: number | null) => void,
   logger: Logger,
 ): Promise<() => Promise<void>> {
   let client: pg.Client | null = null;
@@ -37,7 +42,7 @@ export async function listenForEvents(
     };
     c.on('error', onLost);
     c.on('end', () => onLost());
-    c.on('notification', () => wake());
+    c.on('notification', (n) => wake(lastNotified(n.payload)));
     await c.connect();
     await c.query(`LISTEN ${EVENTS_CHANNEL}`);
     client = c;
@@ -50,7 +55,7 @@ export async function listenForEvents(
     timer = setTimeout(() => {
       if (stopped) return;
       connect().then(
-        () => wake(),
+        () => wake(null),
         () => retry(),
       );
     }, wait);

@@ -6,6 +6,7 @@ import {
   type Results,
   type Transaction,
 } from '@electric-sql/pglite';
+import { query as templateQuery } from '@electric-sql/pglite/template';
 import { createRequire } from 'node:module';
 import { PREPARABLE, STATEMENT_CACHE } from './prepared.ts';
 
@@ -15,6 +16,13 @@ const { prepareValue } = createRequire(import.meta.url)('pg/lib/utils.js') as {
 };
 
 const { serialize } = protocol;
+
+/** BEGIN as extended-protocol messages, to go ahead of a statement in its trip. */
+const BEGIN = [serialize.parse({ text: 'BEGIN' }), serialize.bind({}), serialize.execute({})];
+
+function isCompletion(m: messages.BackendMessage): boolean {
+  return m.name === 'commandComplete';
+}
 
 /** One buffer holding every message, in order. */
 function concat(parts: (Uint8Array | ArrayBuffer)[]): Uint8Array {
@@ -45,30 +53,66 @@ function concat(parts: (Uint8Array | ArrayBuffer)[]): Uint8Array {
 export class OneTripPGlite extends PGlite {
   override async query<T>(text: string, params: unknown[] = [], options?: QueryOptions): Promise<Results<T>> {
     await this._checkReady();
-    return this._runExclusiveTransaction(() => this.oneTrip<T>(text, params, options, true));
+    return this._runExclusiveTransaction(() => this.oneTrip<T>(text, params, options, true, false));
   }
 
-  override transaction<T>(fn: (tx: Transaction) => Promise<T>): Promise<T> {
-    return super.transaction((tx) => {
-      const query = async <R>(
-        text: string,
-        params: unknown[] = [],
-        options?: QueryOptions,
-      ): Promise<Results<R>> => {
+  /**
+   * A transaction whose BEGIN goes into the engine with its first statement, and whose COMMIT is one
+   * trip (PGlite's own sends each as a simple query and a Sync: four trips for the pair).
+   */
+  override async transaction<T>(fn: (tx: Transaction) => Promise<T>): Promise<T> {
+    await this._checkReady();
+    return this._runExclusiveTransaction(async () => {
+      let begun = false;
+      let closed = false;
+      const open = () => {
         // A rejection, as PGlite's own transaction gives, never a throw before the promise.
-        if (tx.closed) throw new Error('Transaction is closed');
-        return this.oneTrip<R>(text, params, options, false);
+        if (closed) throw new Error('Transaction is closed');
+        const first = !begun;
+        begun = true;
+        return first;
       };
-      return fn({
-        query,
-        sql: (strings, ...values) => tx.sql(strings, ...values),
-        exec: (text, options) => tx.exec(text, options),
-        rollback: () => tx.rollback(),
-        listen: (channel, callback) => tx.listen(channel, callback),
-        get closed() {
-          return tx.closed;
+      const end = async (command: 'COMMIT' | 'ROLLBACK') => {
+        closed = true;
+        if (!begun) return null;
+        return this.oneTrip(command, [], undefined, true, false);
+      };
+      const tx: Transaction = {
+        query: async <R>(text: string, params: unknown[] = [], options?: QueryOptions) =>
+          this.oneTrip<R>(text, params, options, false, open()),
+        sql: async <R>(strings: TemplateStringsArray, ...values: unknown[]) => {
+          const { query, params } = templateQuery(strings, ...values);
+          return tx.query<R>(query, params);
         },
-      });
+        exec: async (text: string, options?: QueryOptions) => {
+          if (open()) await this.oneTrip('BEGIN', [], undefined, false, false);
+          return this.simpleQuery(text, options);
+        },
+        rollback: async () => {
+          if (closed) throw new Error('Transaction is closed');
+          await end('ROLLBACK');
+        },
+        listen: async (channel, callback) => {
+          if (closed) throw new Error('Transaction is closed');
+          return this.listen(channel, callback, tx);
+        },
+        get closed() {
+          return closed;
+        },
+      };
+      try {
+        const result = await fn(tx);
+        if (!closed) {
+          const committed = await end('COMMIT');
+          // A transaction that failed and was carried on regardless ends in ROLLBACK, not COMMIT.
+          if (committed && committed.command === 'ROLLBACK')
+            throw new Error('the transaction failed earlier and was rolled back');
+        }
+        return result;
+      } catch (err) {
+        if (!closed) await end('ROLLBACK');
+        throw err;
+      }
     });
   }
 
@@ -78,14 +122,17 @@ export class OneTripPGlite extends PGlite {
   /** Statements dropped from the cache, closed with the next trip. */
   private closing: string[] = [];
 
+  /** One statement in one trip; `begin`: with BEGIN before it, in the same trip. */
   private oneTrip<T>(
     text: string,
     params: unknown[],
     options: QueryOptions | undefined,
     syncToFs: boolean,
-  ): Promise<Results<T>> {
+    begin: boolean,
+  ): Promise<Results<T> & { command?: string }> {
     return this._runExclusiveQuery(async () => {
       const parts = this.closing.splice(0).map((name) => serialize.close({ type: 'S', name }));
+      if (begin) parts.push(...BEGIN);
       let name = this.statements.get(text);
       let created: string | null = null;
       if (name !== undefined) {
@@ -112,7 +159,28 @@ export class OneTripPGlite extends PGlite {
         if (!created && (error as messages.DatabaseError).code === '0A000') this.forget(text);
         throw error;
       }
-      return this.results<T>(replies, options);
+      // BEGIN's own completion is not the statement's.
+      return this.results<T>(begin ? replies.slice(replies.findIndex(isCompletion) + 1) : replies, options);
+    });
+  }
+
+  /** A simple query (several statements, no parameters), as PGlite's `exec` answers it. */
+  private simpleQuery(text: string, options?: QueryOptions): Promise<Results[]> {
+    return this._runExclusiveQuery(async () => {
+      const { messages: replies } = await this.execProtocol(serialize.query(text), {
+        syncToFs: false,
+        throwOnError: false,
+      });
+      const error = replies.find((m) => m instanceof messages.DatabaseError);
+      if (error) throw error;
+      const out: Results[] = [];
+      let from = 0;
+      replies.forEach((m, i) => {
+        if (!isCompletion(m)) return;
+        out.push(this.results(replies.slice(from, i + 1), options));
+        from = i + 1;
+      });
+      return out;
     });
   }
 
@@ -132,9 +200,12 @@ export class OneTripPGlite extends PGlite {
    * The statement's result, as PGlite's own parser builds it, with each column's parser looked up
    * per value (PGlite's copies every parser of every type into a new object on each statement).
    */
-  private results<T>(messages: messages.BackendMessage[], options: QueryOptions | undefined): Results<T> {
+  private results<T>(
+    messages: messages.BackendMessage[],
+    options: QueryOptions | undefined,
+  ): Results<T> & { command?: string } {
     const own = options?.parsers;
-    const result: Results<T> = { rows: [], fields: [], affectedRows: 0 };
+    const result: Results<T> & { command?: string } = { rows: [], fields: [], affectedRows: 0 };
     const parsers: ((value: string | null) => unknown)[] = [];
     for (const message of messages) {
       if (message.name === 'rowDescription') {
@@ -155,6 +226,7 @@ export class OneTripPGlite extends PGlite {
         );
       } else if (message.name === 'commandComplete') {
         const words = (message as messages.CommandCompleteMessage).text.split(' ');
+        result.command = words[0]!;
         const count = Number.parseInt(words.at(-1)!, 10);
         if (['INSERT', 'UPDATE', 'DELETE', 'COPY', 'MERGE'].includes(words[0]!)) result.affectedRows = count;
       }

@@ -10,7 +10,7 @@ import { claimsTransaction, type Database } from './database.ts';
 import { OneTripPGlite } from './pglite-client.ts';
 import { ensureAppRole } from './app-role.ts';
 import { soleLeader } from './leader.ts';
-import { EVENTS_CHANNEL } from './events-listener.ts';
+import { EVENTS_CHANNEL, lastNotified } from './events-listener.ts';
 import { databaseSchemaVersion } from './schema-version.ts';
 import type { SnapshotQuery } from '../backup/backup-format.ts';
 
@@ -98,7 +98,7 @@ export async function openPglite(options: PgliteOptions = {}): Promise<EmbeddedD
     leadership: () => soleLeader,
     // PGlite delivers its own connection's notifications after each commit.
     async onEventsCommitted(wake) {
-      const unlisten = await client.listen(EVENTS_CHANNEL, () => wake());
+      const unlisten = await client.listen(EVENTS_CHANNEL, (payload) => wake(lastNotified(payload)));
       // A database closed first has stopped listening with it.
       return () => (client.closed ? Promise.resolve() : unlisten().catch(() => undefined));
     },

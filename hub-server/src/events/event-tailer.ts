@@ -17,7 +17,9 @@ const RECENT = 2000;
  * tailer never passes over an event that commits later.
  *
  * It reads when the database announces a commit (LISTEN/NOTIFY, on every process at once) and, as a
- * safety net for a notification lost with its connection, every `pollMs`.
+ * safety net for a notification lost with its connection, every `pollMs`. The process that wrote
+ * events hands them over itself as soon as they commit (`offer`), when they are the next in line;
+ * the notification of a number already handed over then reads nothing.
  */
 export class EventTailer {
   private position = 0;
@@ -30,6 +32,7 @@ export class EventTailer {
   /** Every event after `recentFrom` up to the head, in order: what a resume from there needs. */
   private recent: EventRow[] = [];
   private recentFrom = 0;
+  private started = false;
 
   constructor(
     private readonly database: Database,
@@ -48,7 +51,14 @@ export class EventTailer {
     const [row] = await this.database.readAsSystem((q) => q.select({ seq: max(events.seq) }).from(events));
     this.position = row?.seq ?? 0;
     this.recentFrom = this.position;
-    this.unlisten = await this.database.onEventsCommitted(() => void this.poke());
+    this.started = true;
+    this.database.onEventsAppended((rows) => this.offer(rows));
+    this.unlisten = await this.database.onEventsCommitted((last) => {
+      // After the writer's own hand-over, which runs in the microtasks of its commit.
+      setImmediate(() => {
+        if (last === null || last > this.position) void this.poke();
+      });
+    });
     const tick = () => {
       if (this.stopped) return;
       this.timer = setTimeout(() => void this.poke().finally(tick), this.pollMs);
@@ -82,21 +92,43 @@ export class EventTailer {
     return this.running;
   }
 
+  /**
+   * Events this process's transaction appended, just committed, in order. Delivered at once when
+   * they follow the last event delivered and no read is under way (a read could return them too);
+   * otherwise the log is read.
+   */
+  offer(rows: readonly EventRow[]): void {
+    if (!this.started || this.stopped || rows.length === 0 || rows.at(-1)!.seq <= this.position) return;
+    if (this.running || rows[0]!.seq !== this.position + 1) {
+      void this.poke();
+      return;
+    }
+    try {
+      this.accept(rows);
+    } catch (err) {
+      this.logger.error({ err }, 'delivering committed events failed');
+    }
+  }
+
   private async drain(): Promise<void> {
     for (;;) {
       const rows = await this.database.readAsSystem((q) =>
         q.select().from(events).where(gt(events.seq, this.position)).orderBy(asc(events.seq)).limit(BATCH),
       );
       if (rows.length === 0 || this.stopped) return;
-      this.position = rows.at(-1)!.seq;
-      this.recent.push(...rows);
-      if (this.recent.length > RECENT) {
-        const dropped = this.recent.splice(0, this.recent.length - RECENT);
-        this.recentFrom = dropped.at(-1)!.seq;
-      }
-      this.deliver(rows);
+      this.accept(rows);
       if (rows.length < BATCH) return;
     }
+  }
+
+  private accept(rows: readonly EventRow[]): void {
+    this.position = rows.at(-1)!.seq;
+    this.recent.push(...rows);
+    if (this.recent.length > RECENT) {
+      const dropped = this.recent.splice(0, this.recent.length - RECENT);
+      this.recentFrom = dropped.at(-1)!.seq;
+    }
+    this.deliver([...rows]);
   }
 
   /**

@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, lte } from 'drizzle-orm';
+import { and, asc, eq, gt, lte, sql } from 'drizzle-orm';
 import { bigint, integer, pgTable } from 'drizzle-orm/pg-core';
 import {
   alertSchema,
@@ -16,10 +16,10 @@ import { alertForReader } from '../alerts/alerts.mapper.ts';
 import { handoverForReader, toStatus } from '../handovers/handovers.mapper.ts';
 import { briefBoardFields } from '../briefs/briefs.mapper.ts';
 import { boardMeeting } from '../meetings/meetings.mapper.ts';
-import type { AppTx, Database } from '../db/database.ts';
+import { noteAppended, rowsOf, type AppTx, type Database, type EventRow } from '../db/database.ts';
 import { events } from './events.table.ts';
 
-export type EventRow = typeof events.$inferSelect;
+export type { EventRow };
 
 export interface NewEvent {
   type: string;
@@ -46,19 +46,29 @@ export function alertEvent(type: string, alert: Alert, extra: Record<string, unk
 
 /**
  * Appends an event inside the caller's transaction (with the change it records). Insert events
- * last in a transaction: from here to commit, event writers go one at a time.
+ * last in a transaction: from here to commit, event writers go one at a time. The database answers
+ * the event's number and time (migration 0014), so the writing process hands the event to its own
+ * sockets as soon as the transaction commits (`Database.onEventsAppended`).
  */
 export async function appendEvent(tx: AppTx, event: NewEvent): Promise<void> {
-  // No RETURNING: it would need the row to pass the read policy, and hub messages pass none.
-  await tx.insert(events).values({
-    seq: 0, // set by the database trigger, in commit order
+  const data = JSON.stringify(event.data);
+  const recipients = event.recipients ?? [];
+  // Not INSERT … RETURNING: that needs the row to pass the read policy, and hub messages pass none.
+  const result = await tx.execute(
+    sql`select tansiq_append_event(${event.type}, ${event.audience}, ${event.centre ?? null}, ${event.tlp ?? null}, ${sql.param(recipients, events.recipients)}::text[], ${event.entityId ?? null}, ${data}::jsonb) as appended`,
+  );
+  const [seq, at] = rowsOf<{ appended: number[] }>(result)[0]!.appended;
+  noteAppended(tx, {
+    seq: seq!,
     type: event.type,
     audience: event.audience,
     centre: event.centre ?? null,
     tlp: event.tlp ?? null,
-    recipients: event.recipients ?? [],
+    recipients,
     entityId: event.entityId ?? null,
-    data: event.data,
+    // What a reader of the row gets: plain JSON.
+    data: JSON.parse(data) as unknown,
+    at: new Date(at!),
   });
 }
 
