@@ -150,9 +150,9 @@ describe('the embedded database client', () => {
       client.transaction(async (t) => {
         await t.query('insert into tx_rows values ($1)', [1]);
         await t.query('insert into tx_rows values ($1)', [2]);
-        expect(
-          (await t.query<{ open: boolean }>('select now() = statement_timestamp() as open')).rows,
-        ).toEqual([{ open: false }]);
+        expect((await t.query<{ n: number }>('select count(*)::int as n from tx_rows')).rows).toEqual([
+          { n: 2 },
+        ]);
       }),
     );
     // Three statements and the COMMIT (BEGIN and COMMIT as simple queries took two trips each).
