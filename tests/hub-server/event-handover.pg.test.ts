@@ -17,6 +17,6 @@ describe('the writer hands over its own events, on the PostgreSQL server', () =>
     await database?.close();
     await server?.drop();
   });
-  eventHandoverTests(async () => ({ database }), { notificationAfterHandOver: false });
+  eventHandoverTests(async () => ({ database }), { notificationAfterHandOver: false, appRole: null });
   twoWriterHandoverTest(async () => ({ database, other }));
 });

@@ -9,5 +9,5 @@ describe('the writer hands over its own events, on PGlite', () => {
     database = await openTestPglite();
   });
   afterAll(() => database.close());
-  eventHandoverTests(async () => ({ database }), { notificationAfterHandOver: true });
+  eventHandoverTests(async () => ({ database }), { notificationAfterHandOver: true, appRole: 'tansiq_app' });
 });

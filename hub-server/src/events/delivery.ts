@@ -33,7 +33,7 @@ export class EventDelivery {
     });
   }
 
-  deliver(rows: EventRow[]): void {
+  deliver(rows: readonly EventRow[]): void {
     const io = this.io();
     if (!io) return;
     const classes = this.classes();

@@ -36,7 +36,7 @@ export class EventTailer {
 
   constructor(
     private readonly database: Database,
-    private readonly deliver: (rows: EventRow[]) => void,
+    private readonly deliver: (rows: readonly EventRow[]) => void,
     private readonly logger: Logger,
     private readonly pollMs: number,
   ) {}
@@ -128,7 +128,7 @@ export class EventTailer {
       const dropped = this.recent.splice(0, this.recent.length - RECENT);
       this.recentFrom = dropped.at(-1)!.seq;
     }
-    this.deliver([...rows]);
+    this.deliver(rows);
   }
 
   /**
