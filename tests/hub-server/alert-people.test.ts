@@ -124,6 +124,11 @@ describe('people involved on alerts', () => {
           t.database.db.execute(sql`update alerts set people = ${value}::jsonb where id = ${id}`),
         ).catch((e: Error) => `${value}: ${e.message}`),
       ).toMatch(/alerts_people_counts_only/);
+    // No counts at all is allowed (the check tests null before the function, migration 0015).
+    await t.database.db.execute(sql`update alerts set people = null where id = ${id}`);
+    await t.database.db.execute(
+      sql`update alerts set people = '{"total": 1, "men": 1}'::jsonb where id = ${id}`,
+    );
   });
 
   test('people are set by an update from the origin centre: a timeline entry keeps the counts, events carry them', async () => {

@@ -175,9 +175,41 @@ describe('alert writes: idempotency, validation, policy', () => {
     const again = await east('POST', '/api/v1/alerts', body({ id }));
     expect(first.status).toBe(201);
     expect(again.status).toBe(200);
-    expect((again.body as { alert: Alert }).alert.id).toBe(id);
+    // The answer to a create is built from what was sent and what the database set; the resend's
+    // is read back from the table: the two are the same alert, field for field.
+    expect((again.body as { alert: Alert }).alert).toEqual((first.body as { alert: Alert }).alert);
     expect((await east('POST', '/api/v1/alerts', body({ id, title: 'something else' }))).status).toBe(409);
     expect(await t.database.db.$count(schema.alerts, eq(schema.alerts.id, id))).toBe(1);
+  });
+
+  test('the answer to a create, the event and the stored row agree, with everything the database sets or keeps', async () => {
+    const id = randomUUID();
+    const people = { total: 7, women: 2, men: 5, children: 1, adults: 6, injured: 1 };
+    const created = await east('POST', '/api/v1/alerts', {
+      ...body({
+        id,
+        // A lone surrogate is stored as U+FFFD.
+        title: 'تهريب \ud800 وقود',
+        observedAt: '2026-11-30T05:06:07.089Z',
+        sector: 'EGY_N',
+        recipients: ['WEST', 'SOUTH', 'WEST'],
+      }),
+      // Some counts only: the hub fills in the rest.
+      people,
+    });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    const alert = (created.body as { alert: Alert }).alert;
+    expect(alert).toMatchObject({
+      title: 'تهريب \ufffd وقود',
+      status: 'open',
+      observedAt: '2026-11-30T05:06:07.089Z',
+      people,
+    });
+    expect(alert.createdAt).toBe(alert.updatedAt);
+    const read = await east('GET', `/api/v1/alerts/${id}`);
+    expect((read.body as { alert: Alert }).alert).toEqual(alert);
+    const [event] = await t.database.db.select().from(schema.events).where(eq(schema.events.entityId, id));
+    expect((event?.data as { alert: Alert }).alert).toEqual(alert);
   });
 
   test('concurrent resends over REST and the socket create exactly one row', async () => {
