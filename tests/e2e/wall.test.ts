@@ -224,7 +224,9 @@ describe('the wall board in Chromium at 1920×1080: paired, live, with a meeting
     const back = Date.now() - clicked;
     expect(back).toBeLessThan(5000);
     process.stdout.write(`wall: back to a pairing code ${back} ms after the revocation\n`);
-    expect(await row.innerText()).toContain('ملغاة');
+    // The administrator's list shows it once the revocation's answer is back, which on a busy
+    // machine can come after the wall has already gone back to pairing.
+    await within(5000, async () => (await row.innerText()).includes('ملغاة'));
     // A new pairing, under a new name.
     const code = (await wall.getByTestId('pairing-code').innerText()).replace(/\D/g, '');
     await admin.page.getByTestId('device-name').fill('قاعة العمليات');
